@@ -1,0 +1,66 @@
+"""The `induscope` command: parse, call a service, render (table or --json)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .. import __version__
+from ..settings import Settings
+from .common import CliState, emit, handle_errors, state
+from . import ario as ario_cmd
+from . import demo as demo_cmd
+from . import imports as imports_cmd
+from . import io as io_cmd
+from . import network as network_cmd
+from . import monitor as monitor_cmd
+from . import indicators as indicators_cmd
+from . import reference as reference_cmd
+from . import serve as serve_cmd
+from . import sut as sut_cmd
+from . import workspace as workspace_cmd
+
+app = typer.Typer(
+    name="induscope",
+    help="Analytics of new industrialization: monitoring, chain and supply-chain risk, SME cultivation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    workspace: Optional[Path] = typer.Option(
+        None, "--workspace", "-w", help="Workspace folder (default: $INDUSCOPE_HOME or ./workspace)."),
+    json_output: bool = typer.Option(False, "--json", help="Machine-readable JSON on stdout."),
+    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
+) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+    settings = Settings() if workspace is None else Settings(home=workspace)
+    ctx.obj = CliState(settings=settings, json=json_output)
+
+
+app.add_typer(workspace_cmd.app, name="workspace", help="Workspace status and migrations.")
+app.add_typer(reference_cmd.app, name="reference", help="Reference classifications shipped with induscope.")
+app.add_typer(imports_cmd.app, name="import", help="Validate and import data files into the workspace.")
+app.add_typer(io_cmd.app, name="io", help="Input-output analysis and shock propagation (sector level).")
+app.add_typer(ario_cmd.app, name="ario", help="Dynamic ARIO shock simulations and scenario sweeps.")
+app.add_typer(sut_cmd.app, name="sut", help="Supply-use (make/use) tables to symmetric requirements tables.")
+app.add_typer(network_cmd.app, name="network", help="Firm-level networks: ESRI, cascades, chokepoints.")
+app.add_typer(indicators_cmd.app, name="indicators", help="NBS-method indicators: growth, contribution, pull.")
+app.add_typer(monitor_cmd.app, name="monitor", help="Early warnings, watch lists, enterprise reports.")
+app.command("demo")(demo_cmd.demo)
+app.command("serve")(serve_cmd.serve)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -21,3 +21,14 @@ def workspace(tmp_path):
     from induscope.store import Workspace
 
     return Workspace(tmp_path / "ws").ensure()
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory):
+    """The full demo workspace, built once per test session (read-only for tests: copy it to change it)."""
+    from induscope.services.demo import build_demo_workspace
+    from induscope.store import Workspace
+
+    ws = Workspace(tmp_path_factory.mktemp("demo") / "ws")
+    build_demo_workspace(ws)
+    return ws

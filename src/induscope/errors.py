@@ -63,14 +63,18 @@ class ValidationError(InduscopeError):
     http_status = 422
     kind = "validation_error"
 
-    def __init__(self, problems: Iterable[Problem], total: int | None = None):
+    def __init__(self, problems: Iterable[Problem], total: int | None = None, wrote_nothing: bool = True):
         problems = list(problems)
+        self.wrote_nothing = wrote_nothing
         self.total = total if total is not None else len(problems)
         self.problems = problems[:MAX_PROBLEMS]
         super().__init__(self._message())
 
+    def _headline(self) -> str:
+        return f"{self.total} problem(s) found" + ("; nothing was written" if self.wrote_nothing else "")
+
     def _message(self) -> str:
-        lines = [f"{self.total} problem(s) found; nothing was written"]
+        lines = [self._headline()]
         lines += [f"  {p}" for p in self.problems]
         if self.total > len(self.problems):
             lines.append(f"  ... and {self.total - len(self.problems)} more")
@@ -79,7 +83,7 @@ class ValidationError(InduscopeError):
     def to_dict(self) -> dict[str, Any]:
         return {
             "error": self.kind,
-            "message": self.problems and f"{self.total} problem(s) found; nothing was written",
+            "message": self._headline(),
             "total": self.total,
             "problems": [p.to_dict() for p in self.problems],
         }

@@ -109,7 +109,14 @@ def division_section(division: str) -> str | None:
     return gbt4754_divisions().set_index("code")["section"].get(division)
 
 
+#: every classification by the name the CLI and the API use
+CLASSIFICATIONS = {
+    "divisions": gbt4754_divisions, "sections": gbt4754_sections, "io42": nbs_io42_sectors,
+    "io42-concordance": io42_division_concordance, "hightech": hightech_manufacturing, "provinces": provinces,
+}
+
 __all__ = [
+    "CLASSIFICATIONS",
     "NATION", "INDUSTRY_AGGREGATES", "gbt4754_sections", "gbt4754_divisions", "industrial_divisions",
     "nbs_io42_sectors", "io42_division_concordance", "hightech_manufacturing", "provinces",
     "is_known_region", "is_known_industry", "division_section",

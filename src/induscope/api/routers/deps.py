@@ -1,0 +1,36 @@
+"""Request dependencies shared by the routers."""
+from __future__ import annotations
+
+import json
+import math
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from ...store import Workspace
+
+
+def workspace(request: Request) -> Workspace:
+    return request.app.state.workspace
+
+
+def frame_response(frame) -> JSONResponse:
+    """A DataFrame as a list of records (NaN -> null, non-ASCII kept)."""
+    return JSONResponse(json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso")))
+
+
+def clean(obj):
+    """Make nested dicts/lists JSON-safe (NaN -> None, DataFrames -> records)."""
+    import pandas as pd
+
+    if isinstance(obj, pd.DataFrame):
+        return json.loads(obj.to_json(orient="records", force_ascii=False, date_format="iso"))
+    if isinstance(obj, dict):
+        return {k: clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [clean(v) for v in obj]
+    if isinstance(obj, float) and math.isnan(obj):
+        return None
+    if hasattr(obj, "item"):
+        return obj.item()
+    return obj

@@ -1,0 +1,116 @@
+"""Use cases that read the workspace: what is there, series, enterprises, chains."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError, NotFoundError
+from ..store import Workspace, read_io_table
+
+
+def workspace_status(ws: Workspace) -> dict[str, Any]:
+    exists = ws.exists()
+    return {"home": str(ws.home), "exists": exists, "schema_version": ws.schema_version() if exists else 0,
+            "tables": ws.tables() if exists else {}}
+
+
+def list_datasets(ws: Workspace) -> pd.DataFrame:
+    return ws.query("SELECT dataset_id, kind, name, source, unit, vintage, synthetic, imported_at "
+                    "FROM datasets ORDER BY imported_at, dataset_id")
+
+
+def list_io_tables(ws: Workspace) -> pd.DataFrame:
+    t = ws.query("SELECT table_id, name, year, unit, import_type, regions, sectors FROM io_tables ORDER BY 1")
+    t["regions"] = t["regions"].map(lambda s: len(json.loads(s)))
+    t["sectors"] = t["sectors"].map(lambda s: len(json.loads(s)))
+    return t
+
+
+def get_io_table(ws: Workspace, table_id: str):
+    with ws.reader() as con:
+        return read_io_table(con, table_id)
+
+
+def get_series(ws: Workspace, indicator: str, region: str | None = None, industry: str | None = None,
+               price_basis: str | None = None, vintage: str | None = None,
+               start: str | None = None, end: str | None = None, limit: int = 100_000) -> pd.DataFrame:
+    """Series rows as of a data vintage: for each key, the latest vintage on or before ``vintage``
+    (default: the latest)."""
+    where, params = ["indicator = ?"], [indicator]
+    for col, val in (("region", region), ("industry", industry), ("price_basis", price_basis)):
+        if val is not None:
+            where.append(f"{col} = ?")
+            params.append(val)
+    if vintage is not None:
+        where.append("vintage <= ?")
+        params.append(vintage)
+    if start is not None:
+        where.append("period >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("period <= ?")
+        params.append(end)
+    sql = (f"SELECT indicator, region, industry, period, freq, value, unit, price_basis, vintage FROM series "
+           f"WHERE {' AND '.join(where)} "
+           "QUALIFY row_number() OVER (PARTITION BY indicator, region, industry, period, price_basis "
+           "ORDER BY vintage DESC) = 1 ORDER BY region, industry, price_basis, period LIMIT ?")
+    return ws.query(sql, params + [int(limit)])
+
+
+def national_total(ws: Workspace, indicator: str = "value_added", price_basis: str = "constant_2020",
+                   vintage: str | None = None) -> pd.DataFrame:
+    """Sum over all regions and industries per period (latest vintage per key)."""
+    rows = get_series(ws, indicator, price_basis=price_basis, vintage=vintage, limit=10_000_000)
+    rows = rows[rows["region"] != "000000"]
+    if rows.empty:
+        return pd.DataFrame(columns=["period", "value", "unit"])
+    out = rows.groupby("period", as_index=False)["value"].sum()
+    out["unit"] = rows["unit"].iloc[0]
+    return out
+
+
+def list_enterprises(ws: Workspace, region: str | None = None, industry: str | None = None,
+                     limit: int = 100, offset: int = 0) -> pd.DataFrame:
+    if limit < 1 or limit > 10_000:
+        raise InputError(f"limit must be between 1 and 10000, got {limit}")
+    where, params = [], []
+    if region:
+        where.append("region = ?")
+        params.append(region)
+    if industry:
+        where.append("industry LIKE ?")
+        params.append(industry + "%")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return ws.query(f"SELECT firm_id, name, region, industry, revenue, employees, founded FROM enterprises "
+                    f"{clause} ORDER BY firm_id LIMIT ? OFFSET ?", params + [int(limit), int(offset)])
+
+
+def get_enterprise(ws: Workspace, firm_id: str) -> dict[str, Any]:
+    e = ws.query("SELECT * FROM enterprises WHERE firm_id = ?", [firm_id])
+    if e.empty:
+        raise NotFoundError(f"no enterprise {firm_id!r} in the workspace")
+    rec = e.iloc[0].to_dict()
+    rec["attributes"] = json.loads(rec["attributes"]) if rec.get("attributes") else {}
+    return rec
+
+
+def list_chains(ws: Workspace) -> pd.DataFrame:
+    return ws.query("""
+        SELECT c.chain_id, c.name, count(DISTINCT n.node_id) AS nodes, count(DISTINCT f.firm_id) AS firms
+        FROM chains c LEFT JOIN chain_nodes n USING (chain_id) LEFT JOIN chain_node_firms f USING (chain_id)
+        GROUP BY c.chain_id, c.name ORDER BY c.chain_id""")
+
+
+def get_chain(ws: Workspace, chain_id: str) -> dict[str, Any]:
+    head = ws.query("SELECT * FROM chains WHERE chain_id = ?", [chain_id])
+    if head.empty:
+        raise NotFoundError(f"no chain {chain_id!r} in the workspace")
+    nodes = ws.query("""
+        SELECT n.node_id, n.name, n.stage, n.position, n.parent AS feeds, n.industry,
+               count(f.firm_id) AS firms, any_value(CASE WHEN f.role = 'leader' THEN f.firm_id END) AS leader
+        FROM chain_nodes n LEFT JOIN chain_node_firms f ON f.chain_id = n.chain_id AND f.node_id = n.node_id
+        WHERE n.chain_id = ? GROUP BY ALL ORDER BY n.position, n.node_id""", [chain_id])
+    return {"chain_id": chain_id, "name": head["name"].iloc[0], "description": head["description"].iloc[0],
+            "nodes": nodes}

@@ -30,17 +30,21 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
     workspace: Optional[Path] = typer.Option(
         None, "--workspace", "-w", help="Workspace folder (default: $INDUSCOPE_HOME or ./workspace)."),
     json_output: bool = typer.Option(False, "--json", help="Machine-readable JSON on stdout."),
-    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
+    version: bool = typer.Option(False, "--version", help="Show the version and exit.",
+                                 callback=_show_version, is_eager=True),
 ) -> None:
-    if version:
-        typer.echo(__version__)
-        raise typer.Exit(0)
     settings = Settings() if workspace is None else Settings(home=workspace)
     ctx.obj = CliState(settings=settings, json=json_output)
 

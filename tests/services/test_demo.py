@@ -7,7 +7,8 @@ import pytest
 
 from induscope import reference
 from induscope.errors import InputError
-from induscope.services.catalog import get_chain, get_io_table, get_series, list_datasets
+from induscope.services.catalog import get_chain, get_series, list_datasets
+from induscope.services.imports import load_io_table as get_io_table
 from induscope.services.demo import DEMO_TABLE_ID, build_demo_workspace
 from induscope.store import Workspace
 

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, NotFoundError
-from ..store import Workspace, read_io_table
+from ..store import Workspace
 
 
 def workspace_status(ws: Workspace) -> dict[str, Any]:
@@ -19,18 +19,6 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
 def list_datasets(ws: Workspace) -> pd.DataFrame:
     return ws.query("SELECT dataset_id, kind, name, source, unit, vintage, synthetic, imported_at "
                     "FROM datasets ORDER BY imported_at, dataset_id")
-
-
-def list_io_tables(ws: Workspace) -> pd.DataFrame:
-    t = ws.query("SELECT table_id, name, year, unit, import_type, regions, sectors FROM io_tables ORDER BY 1")
-    t["regions"] = t["regions"].map(lambda s: len(json.loads(s)))
-    t["sectors"] = t["sectors"].map(lambda s: len(json.loads(s)))
-    return t
-
-
-def get_io_table(ws: Workspace, table_id: str):
-    with ws.reader() as con:
-        return read_io_table(con, table_id)
 
 
 def get_series(ws: Workspace, indicator: str, region: str | None = None, industry: str | None = None,

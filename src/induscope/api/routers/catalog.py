@@ -6,6 +6,7 @@ from typing import Optional
 from fastapi import APIRouter, Depends, Query
 
 from ...services import catalog as svc
+from ...services import imports as imports_svc
 from ...store import Workspace
 from .deps import clean, frame_response, workspace
 
@@ -29,7 +30,7 @@ def datasets(ws: Workspace = Depends(workspace)):
 
 @router.get("/io-tables")
 def io_tables(ws: Workspace = Depends(workspace)):
-    return frame_response(svc.list_io_tables(ws))
+    return frame_response(imports_svc.list_io_tables(ws))
 
 
 @router.get("/series")

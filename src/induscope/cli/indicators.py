@@ -1,6 +1,86 @@
-"""`induscope indicators ...` commands."""
+"""`induscope indicators ...` commands: NBS-method growth, year-to-date, contribution and pull, report card."""
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+from .common import emit, handle_errors, state
+
 app = typer.Typer(no_args_is_help=True)
+
+_REGION = typer.Option("000000", "--region", "-r", help="Province code (GB/T 2260), 000000 = nation, or a "
+                       "macro-region (east, central, west, northeast).")
+_INDUSTRY = typer.Option("BCD", "--industry", "-i", help="Division (06..46), section (B, C, D), BCD = industry, "
+                         "EQ = equipment manufacturing.")
+_VINTAGE = typer.Option(None, "--vintage", help="Data vintage to use (as known at this date); default latest.")
+_INDICATOR = typer.Option("value_added", "--indicator", help="Indicator in the workspace series (value_added, "
+                          "export_delivery_value, profits, ...).")
+
+
+def _growth(ctx: typer.Context, measure: str, indicator: str, region: str, industry: str, vintage: Optional[str],
+            start: Optional[str], end: Optional[str], price_basis: Optional[str]) -> None:
+    from ..services.indicators import indicator_growth
+
+    with handle_errors(ctx):
+        bundle = indicator_growth(state(ctx).workspace, indicator, region=region, industry=industry,
+                                  measure=measure, vintage=vintage, price_basis=price_basis, start=start, end=end)
+        emit(ctx, bundle, bundle.wide())
+
+
+@app.command("growth")
+def growth(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGION, industry: str = _INDUSTRY,
+           measure: str = typer.Option("yoy", "--measure", "-m", help="yoy, ytd or two_year."),
+           vintage: Optional[str] = _VINTAGE,
+           start: Optional[str] = typer.Option(None, "--start", help="First period shown (e.g. 2024-02)."),
+           end: Optional[str] = typer.Option(None, "--end", help="Last period shown."),
+           price_basis: Optional[str] = typer.Option(None, "--price-basis", help="Levels to use (default: constant "
+                                                     "prices if stored, else current).")) -> None:
+    """Growth (%) derived from levels, beside the published comparable-sample rate where stored."""
+    _growth(ctx, measure, indicator, region, industry, vintage, start, end, price_basis)
+
+
+@app.command("ytd")
+def ytd(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGION, industry: str = _INDUSTRY,
+        vintage: Optional[str] = _VINTAGE, start: Optional[str] = typer.Option(None, "--start"),
+        end: Optional[str] = typer.Option(None, "--end"),
+        price_basis: Optional[str] = typer.Option(None, "--price-basis")) -> None:
+    """Year-to-date growth (%): ratio of cumulative levels (January-February merged)."""
+    _growth(ctx, "ytd", indicator, region, industry, vintage, start, end, price_basis)
+
+
+@app.command("contribution")
+def contribution(ctx: typer.Context, period: str = typer.Argument(..., help="Period, e.g. 2022-04 or 2024Q2."),
+                 by: str = typer.Option("section", "--by", help="division, section, province or macro_region."),
+                 indicator: str = _INDICATOR, region: str = _REGION, industry: str = _INDUSTRY,
+                 measure: str = typer.Option("yoy", "--measure", "-m", help="yoy or ytd."),
+                 vintage: Optional[str] = _VINTAGE) -> None:
+    """Contribution rate (%) and pull (points) of each part to the growth of the whole."""
+    from ..services.indicators import contribution_breakdown
+
+    with handle_errors(ctx):
+        res = contribution_breakdown(state(ctx).workspace, period, indicator, by=by, region=region,
+                                     industry=industry, measure=measure, vintage=vintage)
+        emit(ctx, res, res.to_frame())
+
+
+@app.command("report-card")
+def report_card(ctx: typer.Context,
+                official: Path = typer.Option(..., "--official", exists=True, dir_okay=False,
+                                              help="Official figures CSV (indicator, year, value, unit, source_url)."),
+                current_prices: Path = typer.Option(..., "--current-prices", exists=True, dir_okay=False,
+                                                    help="NBS quarterly export, current prices."),
+                indices: Path = typer.Option(..., "--indices", exists=True, dir_okay=False,
+                                             help="NBS quarterly export, indices (preceding year = 100).")) -> None:
+    """Industry's and manufacturing's contribution and pull to GDP growth: 2022 preliminary vs current
+    vintage, 2022-2025, with every input and its source."""
+    from ..services.indicators import report_card_2022, report_card_table
+
+    with handle_errors(ctx):
+        res = report_card_2022(official, current_prices, indices)
+        payload = {"published": res["published"], "preliminary": res["preliminary"],
+                   "official_only": res["official_only"],
+                   "current": {str(y): c for y, c in res["current"].items()},
+                   "vintage_difference": res["vintage_difference"]}
+        emit(ctx, payload, report_card_table(res))

@@ -95,6 +95,74 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         PRIMARY KEY (chain_id, node_id, firm_id)
     );
     """),
+    (2, "monitoring: alerts, alert events, watch lists, enterprise operating reports", """
+    CREATE TABLE alerts (
+        alert_id     VARCHAR PRIMARY KEY,     -- AL000001, ...
+        subject      VARCHAR NOT NULL,        -- region:320000, industry:C, enterprise:F00012, series:...
+        indicator    VARCHAR NOT NULL,        -- value_added.growth_yoy, pmi_manufacturing, orders, ...
+        rule_id      VARCHAR NOT NULL,
+        family       VARCHAR NOT NULL,        -- rule / statistical
+        status       VARCHAR NOT NULL,        -- open / acknowledged / closed
+        active       BOOLEAN NOT NULL,        -- still firing in the latest period at the last scan
+        level        VARCHAR NOT NULL,        -- blue / yellow / orange / red (at the last firing)
+        level_rank   INTEGER NOT NULL,        -- 1..4
+        peak_level   VARCHAR NOT NULL,
+        start_period VARCHAR NOT NULL,
+        last_period  VARCHAR NOT NULL,
+        n_firings    INTEGER NOT NULL,
+        reason       VARCHAR NOT NULL,
+        numbers      JSON,                    -- the numbers that fired it (last firing)
+        vintage      VARCHAR,                 -- data vintage of the scan that last updated it
+        created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        updated_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        closed_at    TIMESTAMP
+    );
+    CREATE TABLE alert_events (
+        alert_id  VARCHAR NOT NULL,
+        seq       INTEGER NOT NULL,           -- 1, 2, ... per alert
+        event_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        kind      VARCHAR NOT NULL,           -- opened, updated, escalated, deescalated, inactive,
+                                              -- acknowledged, closed
+        actor     VARCHAR,
+        note      VARCHAR,
+        level     VARCHAR,
+        period    VARCHAR,
+        numbers   JSON,
+        PRIMARY KEY (alert_id, seq)
+    );
+    CREATE TABLE watch_lists (
+        list_id     VARCHAR PRIMARY KEY,
+        name        VARCHAR NOT NULL,
+        description VARCHAR,
+        created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+    );
+    CREATE TABLE watch_items (
+        list_id       VARCHAR NOT NULL,
+        kind          VARCHAR NOT NULL,       -- region / industry / enterprise
+        code          VARCHAR NOT NULL,       -- GB/T 2260, GB/T 4754 (or aggregate), firm_id
+        label         VARCHAR,
+        target_growth DOUBLE,                 -- optional target for year-to-date growth (%)
+        added_at      TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        PRIMARY KEY (list_id, kind, code)
+    );
+    -- enterprise operating reports, long form; a late correction is a new vintage, never an update
+    CREATE TABLE operating_reports (
+        firm_id      VARCHAR NOT NULL,
+        period       VARCHAR NOT NULL,        -- 2024-03 (monthly) or 2024-03-15 (daily)
+        freq         VARCHAR NOT NULL,        -- M / D
+        metric       VARCHAR NOT NULL,        -- output_value, sales, export_delivery_value, orders,
+                                              -- inventory, power_consumption, employment,
+                                              -- capacity_utilisation
+        value        DOUBLE NOT NULL,
+        unit         VARCHAR NOT NULL,        -- canonical unit of the metric (converted on arrival)
+        region       VARCHAR NOT NULL,
+        industry     VARCHAR NOT NULL,
+        vintage      VARCHAR NOT NULL,
+        source       VARCHAR,
+        submitted_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        PRIMARY KEY (firm_id, period, metric, vintage)
+    );
+    """),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -14,7 +14,7 @@ from .errors import install_error_handlers
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for a workspace; nothing is opened until a request needs it."""
-    from .routers import catalog, pages, reference
+    from .routers import catalog, monitoring, pages, reference
 
     settings = settings or Settings()
     app = FastAPI(title="induscope", version=__version__,
@@ -25,5 +25,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(files("induscope.web").joinpath("static"))), name="static")
     app.include_router(catalog.router, prefix="/api")
     app.include_router(reference.router, prefix="/api")
+    app.include_router(monitoring.router, prefix="/api")
     app.include_router(pages.router)
     return app

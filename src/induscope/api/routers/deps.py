@@ -4,14 +4,28 @@ from __future__ import annotations
 import json
 import math
 
+import hmac
+
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from ...errors import AuthError
 from ...store import Workspace
 
 
 def workspace(request: Request) -> Workspace:
     return request.app.state.workspace
+
+
+def require_writer(request: Request) -> None:
+    """Write endpoints need ``Authorization: Bearer <INDUSCOPE_API_TOKEN>`` when a token is set."""
+    token = request.app.state.settings.api_token
+    if not token:
+        return
+    given = request.headers.get("authorization", "")
+    if not hmac.compare_digest(given, f"Bearer {token}"):
+        raise AuthError("this endpoint writes to the workspace: send 'Authorization: Bearer <token>' "
+                        "(the server's INDUSCOPE_API_TOKEN)")
 
 
 def frame_response(frame) -> JSONResponse:

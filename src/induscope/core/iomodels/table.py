@@ -190,25 +190,28 @@ class IOTable:
                 return None
             if isinstance(frame, pd.Series):
                 frame = frame.to_frame()
+            absent_rows = np.zeros(len(frame.index) if not by_rows else len(idx), dtype=bool)
             if by_rows:
                 missing = idx.difference(frame.index)
-                for lab in missing[:50]:
-                    problems.add(row=None, column=sym, value=str(lab), expected=f"a row of {sym} for every label of Z")
+                for lab in missing:
+                    problems.add(column=sym, value=str(lab), expected=f"a row of {sym} for every label of Z")
+                absent_rows = ~idx.isin(frame.index)
                 frame = frame.reindex(idx)
+            absent_cols = np.zeros(frame.shape[1], dtype=bool)
             if by_cols:
                 missing = idx.difference(frame.columns)
-                for lab in missing[:50]:
+                for lab in missing:
                     problems.add(column=sym, value=str(lab), expected=f"a column of {sym} for every label of Z")
+                absent_cols = ~idx.isin(frame.columns)
                 frame = frame.reindex(columns=idx)
-            vals = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+            vals = np.array(frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float))
             bad = ~np.isfinite(vals)
+            bad[absent_rows, :] = False  # already reported as missing labels
+            bad[:, absent_cols] = False
             if bad.any():
                 orig = frame.to_numpy(dtype=object)
                 for i, j in zip(*np.nonzero(bad)):
-                    if len(problems.problems) >= problems.cap:
-                        problems.total += int(bad.sum()) - 1
-                        break
-                    problems.add(row=int(i) + 2, column=f"{sym}:{frame.columns[j]}", value=orig[i, j],
+                    problems.add(column=f"{sym}[{frame.index[i]}, {frame.columns[j]}]", value=orig[i, j],
                                  expected="a finite number")
             return vals
 

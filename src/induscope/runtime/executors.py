@@ -3,6 +3,10 @@
 ``run_map(fn, tasks, ...)`` returns ``[fn(t) for t in tasks]`` in task order whatever the backend,
 so parallel results are identical to the serial run (each task is computed by the same function on
 the same inputs; only where it runs differs). ``fn`` must be a module-level function (picklable).
+
+``context``: one large object that every task needs (a model, a table). It is sent once to each
+worker (process-pool initializer; Dask ``scatter(broadcast=True)``) instead of once per task, and
+``fn(context, task)`` is called instead of ``fn(task)``.
 """
 from __future__ import annotations
 
@@ -13,33 +17,41 @@ from typing import Any, Callable, Iterable, Sequence
 from ..errors import InputError
 
 Progress = Callable[[int], None]
+_NO_CONTEXT = object()
+_WORKER_CONTEXT: Any = _NO_CONTEXT   # set in each pool worker by the initializer
 
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def run_map(fn: Callable[[Any], Any], tasks: Sequence[Any], *, backend: str = "local",
+def run_map(fn: Callable[..., Any], tasks: Sequence[Any], *, backend: str = "local",
             workers: int | None = None, scheduler: str | None = None,
-            on_progress: Progress | None = None, chunksize: int = 1) -> list[Any]:
+            on_progress: Progress | None = None, chunksize: int = 1, context: Any = _NO_CONTEXT) -> list[Any]:
     """Apply ``fn`` to every task; ``backend`` in {"serial", "local", "dask"}.
 
-    A Dask ``scheduler`` address (tcp://host:8786) selects the Dask backend.
+    A Dask ``scheduler`` address (tcp://host:8786) selects the Dask backend; "dask" without one
+    starts a local Dask cluster for the call. With ``context``, calls ``fn(context, task)``.
     """
     tick = on_progress or (lambda n: None)
+    tasks = list(tasks)
     if scheduler:
         backend = "dask"
+    if backend not in ("serial", "local", "dask"):
+        raise InputError(f"unknown backend {backend!r}; expected serial, local or dask")
+    if workers is not None and workers < 1:
+        raise InputError(f"workers must be >= 1, got {workers}")
+    if chunksize < 1:
+        raise InputError(f"chunksize must be >= 1, got {chunksize}")
     if backend == "serial" or (backend == "local" and (workers == 1 or len(tasks) <= 1)):
         out = []
         for t in tasks:
-            out.append(fn(t))
+            out.append(fn(t) if context is _NO_CONTEXT else fn(context, t))
             tick(1)
         return out
     if backend == "local":
-        return _local(fn, tasks, workers or default_workers(), tick, chunksize)
-    if backend == "dask":
-        return _dask(fn, tasks, scheduler, tick)
-    raise InputError(f"unknown backend {backend!r}; expected serial, local or dask")
+        return _local(fn, tasks, workers or default_workers(), tick, chunksize, context)
+    return _dask(fn, tasks, scheduler, tick, context, workers)
 
 
 def _chunks(seq: Sequence[Any], size: int) -> Iterable[tuple[int, Sequence[Any]]]:
@@ -47,15 +59,25 @@ def _chunks(seq: Sequence[Any], size: int) -> Iterable[tuple[int, Sequence[Any]]
         yield start, seq[start:start + size]
 
 
-def _apply_chunk(args: tuple[Callable[[Any], Any], Sequence[Any]]) -> list[Any]:
-    fn, chunk = args
+def _init_context(context: Any) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
+
+
+def _apply_chunk(args: tuple[Callable[..., Any], Sequence[Any], bool]) -> list[Any]:
+    fn, chunk, with_context = args
+    if with_context:
+        return [fn(_WORKER_CONTEXT, t) for t in chunk]
     return [fn(t) for t in chunk]
 
 
-def _local(fn, tasks, workers, tick, chunksize) -> list[Any]:
+def _local(fn, tasks, workers, tick, chunksize, context) -> list[Any]:
     results: list[Any] = [None] * len(tasks)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_apply_chunk, (fn, chunk)): start for start, chunk in _chunks(tasks, chunksize)}
+    with_context = context is not _NO_CONTEXT
+    init = dict(initializer=_init_context, initargs=(context,)) if with_context else {}
+    with ProcessPoolExecutor(max_workers=min(workers, max(1, len(tasks))), **init) as pool:
+        futures = {pool.submit(_apply_chunk, (fn, chunk, with_context)): start
+                   for start, chunk in _chunks(tasks, chunksize)}
         for fut in as_completed(futures):
             start = futures[fut]
             part = fut.result()
@@ -64,14 +86,28 @@ def _local(fn, tasks, workers, tick, chunksize) -> list[Any]:
     return results
 
 
-def _dask(fn, tasks, scheduler, tick) -> list[Any]:
+def _call_with_context(task: Any, fn: Callable[..., Any], context: Any) -> Any:
+    return fn(context, task)
+
+
+def _dask(fn, tasks, scheduler, tick, context, workers) -> list[Any]:
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client, LocalCluster, as_completed as dask_completed
     except ImportError as e:  # optional extra
         raise InputError("the Dask backend needs `pip install induscope[dask]`") from e
-    client = Client(scheduler) if scheduler else Client(processes=True)
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
     try:
-        futures = client.map(fn, list(tasks), pure=False)
+        if context is _NO_CONTEXT:
+            futures = client.map(fn, tasks, pure=False)
+        else:
+            ctx = client.scatter(context, broadcast=True)
+            futures = client.map(_call_with_context, tasks, fn=fn, context=ctx, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * len(tasks)
         for fut in dask_completed(futures):
@@ -80,3 +116,5 @@ def _dask(fn, tasks, scheduler, tick) -> list[Any]:
         return results
     finally:
         client.close()
+        if cluster is not None:
+            cluster.close()

@@ -14,7 +14,7 @@ CORE_ALLOWED = {"numpy", "scipy", "pandas", "__future__", "math", "dataclasses",
                 "statistics", "datetime", "calendar", "numbers", "operator", "types", "contextlib",
                 "copy", "hashlib", "os", "time", "importlib", "weakref", "threading", "sys", "logging"}
 # optional accelerators (GPU / JIT paths); the modules that use them are imported only when present
-CORE_OPTIONAL = {"cupy", "torch", "numba"}
+CORE_OPTIONAL = {"cupy", "cupyx", "torch", "numba"}  # cupyx ships with cupy
 
 # layer -> induscope sub-packages it must not import
 FORBIDDEN = {

@@ -146,3 +146,18 @@ def alternatives(ctx: typer.Context, links: Path = _LINKS, firms: Path = _FIRMS,
             emit(ctx, f"{row.firm}: {row.explanation}", f"{row.firm}: {row.explanation}")
         for note in r.notes:
             emit(ctx, note, f"note: {note}")
+
+
+@app.command("export")
+def export(ctx: typer.Context,
+           out: Path = typer.Option(..., "--out", help="Folder for LINKS.csv, FIRMS.csv and E.csv."),
+           table: Optional[str] = typer.Option(None, "--table", help="IO table to derive essentiality from "
+                                                                      "(default: the first in the workspace)."),
+           essential_share: float = typer.Option(0.10, "--essential-share",
+                                                 help="An input is essential (2) when it is at least this "
+                                                      "share of the buyer's intermediate inputs.")) -> None:
+    """Write the workspace's firm network as the input files of the other network commands."""
+    with handle_errors(ctx):
+        from ..services.network_export import export_network
+
+        emit(ctx, export_network(state(ctx).workspace, out, table_id=table, essential_share=essential_share))

@@ -47,18 +47,6 @@ def get_series(ws: Workspace, indicator: str, region: str | None = None, industr
     return ws.query(sql, params + [int(limit)])
 
 
-def national_total(ws: Workspace, indicator: str = "value_added", price_basis: str = "constant_2020",
-                   vintage: str | None = None) -> pd.DataFrame:
-    """Sum over all regions and industries per period (latest vintage per key)."""
-    rows = get_series(ws, indicator, price_basis=price_basis, vintage=vintage, limit=10_000_000)
-    rows = rows[rows["region"] != "000000"]
-    if rows.empty:
-        return pd.DataFrame(columns=["period", "value", "unit"])
-    out = rows.groupby("period", as_index=False)["value"].sum()
-    out["unit"] = rows["unit"].iloc[0]
-    return out
-
-
 def list_enterprises(ws: Workspace, region: str | None = None, industry: str | None = None,
                      limit: int = 100, offset: int = 0) -> pd.DataFrame:
     if limit < 1 or limit > 10_000:

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from importlib.resources import files
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from ...errors import InduscopeError
 from ...services import catalog as svc
+from ...services import indicators as ind
 from ...store import Workspace
 from .deps import workspace
 
@@ -16,18 +19,28 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("induscope.web").joinpath("templates")))
 
 
+@lru_cache(maxsize=8)
+def _headline(path: str, mtime_ns: int) -> dict:
+    """National industrial value added growth (YoY, %), cached per version of the workspace file."""
+    ws = Workspace(path.rsplit("/", 1)[0])
+    try:
+        wide = ind.indicator_growth(ws, "value_added", region="000000", industry="BCD").wide()
+    except InduscopeError as e:  # no value-added levels in this workspace: say so on the page
+        return {"periods": [], "series": {}, "note": str(e)}
+    series = {c: [None if v != v else round(float(v), 2) for v in wide[c]] for c in wide.columns if c != "period"}
+    return {"periods": wide["period"].tolist(), "series": series, "note": ""}
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, ws: Workspace = Depends(workspace)):
     if not ws.exists():
         return templates.TemplateResponse(request, "empty.html", {"home": str(ws.home)})
     datasets = svc.list_datasets(ws)
-    national = svc.national_total(ws)
-    chains = svc.list_chains(ws)
-    status = svc.workspace_status(ws)
-    chart = {"periods": national["period"].tolist(), "values": [round(v, 1) for v in national["value"]],
-             "unit": national["unit"].iloc[0] if len(national) else ""}
+    datasets = datasets.astype(object).where(datasets.notna(), None)
+    chart = _headline(str(ws.path), ws.path.stat().st_mtime_ns)
     return templates.TemplateResponse(request, "home.html", {
-        "status": status, "datasets": datasets.to_dict(orient="records"),
+        "status": svc.workspace_status(ws), "datasets": datasets.to_dict(orient="records"),
         "synthetic": bool(datasets["synthetic"].any()) if len(datasets) else False,
-        "chains": chains.to_dict(orient="records"), "chart_json": json.dumps(chart, ensure_ascii=False),
+        "chains": svc.list_chains(ws).to_dict(orient="records"),
+        "chart_json": json.dumps(chart, ensure_ascii=False),
     })

@@ -8,7 +8,7 @@ import typer
 
 from .. import __version__
 from ..settings import Settings
-from .common import CliState, emit, handle_errors, state
+from .common import CliState
 from . import ario as ario_cmd
 from . import demo as demo_cmd
 from . import imports as imports_cmd

@@ -56,6 +56,19 @@ def display_name(path: Path, sheet: str | None = None) -> str:
     return f"{path.name}[{sheet}]" if sheet else path.name
 
 
+def open_sheet(path: str | Path, *, encoding: str = "utf-8", sheet: str | None = None
+               ) -> tuple[ProblemCollector, "Sheet"]:
+    """Read a file into a ``Sheet`` with a fresh collector for the problems found later.
+
+    Raises ValidationError (with every problem) when the file cannot be read as a table at all."""
+    pc = ProblemCollector(Path(path).name)
+    sh = read_sheet(path, pc, encoding=encoding, sheet=sheet)
+    if sh is None:
+        pc.raise_if_any()
+        raise InputError(f"{Path(path).name}: could not be read as a table")
+    return pc, sh
+
+
 def read_sheet(path: str | Path, pc: ProblemCollector, *, encoding: str = "utf-8",
                sheet: str | None = None, delimiter: str | None = None) -> Sheet | None:
     """Read a CSV/TSV or XLSX file into a ``Sheet``; problems go to ``pc``; None when unreadable."""

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..errors import ProblemCollector
 from .common import (CNY_10K, as_text, check_usd_cny, duplicate_rows, industry_known, map_columns,
-                     normalize_code, normalize_regions, numeric_column, parse_numbers, read_sheet,
+                     normalize_code, normalize_regions, numeric_column, parse_numbers, open_sheet,
                      report_rows, resolve_unit, strip_section, unit_expected)
 
 FIRM_COLUMNS = ["firm_id", "name", "region", "industry", "revenue", "employees", "founded", "attributes"]
@@ -81,11 +81,7 @@ def read_enterprises(path: str | Path, *, unit: str | None = None, encoding: str
     """
     check_usd_cny(usd_cny)
     path = Path(path)
-    pc = ProblemCollector(path.name)
-    sh = read_sheet(path, pc, encoding=encoding, sheet=sheet)
-    if sh is None:
-        pc.raise_if_any()
-    assert sh is not None
+    pc, sh = open_sheet(path, encoding=encoding, sheet=sheet)
     src = sh.source
     # a unit in the revenue header: map 'revenue [万元]' to 'revenue'
     header_units: dict[str, str] = {}
@@ -191,11 +187,7 @@ def read_supply_links(path: str | Path, *, known_firms: Collection[str] | None =
     """
     check_usd_cny(usd_cny)
     path = Path(path)
-    pc = ProblemCollector(path.name)
-    sh = read_sheet(path, pc, encoding=encoding, sheet=sheet)
-    if sh is None:
-        pc.raise_if_any()
-    assert sh is not None
+    pc, sh = open_sheet(path, encoding=encoding, sheet=sheet)
     src = sh.source
     header_units: dict[str, str] = {}
     orig = sh.header

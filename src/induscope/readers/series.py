@@ -12,9 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import ProblemCollector
 from .common import (as_text, map_unique, check_usd_cny, duplicate_rows, industry_known, map_columns,
-                     normalize_code, normalize_regions, numeric_column, read_sheet, report_rows,
+                     normalize_code, normalize_regions, numeric_column, open_sheet, report_rows,
                      resolve_unit, unit_expected)
 
 COLUMNS = ["indicator", "region", "industry", "period", "value", "unit", "price_basis", "vintage"]
@@ -82,11 +81,7 @@ def read_series(path: str | Path, *, unit: str | None = None, price_basis: str |
     (values converted to the canonical unit). Raises ValidationError with every problem."""
     check_usd_cny(usd_cny)
     path = Path(path)
-    pc = ProblemCollector(path.name)
-    sh = read_sheet(path, pc, encoding=encoding, sheet=sheet)
-    if sh is None:
-        pc.raise_if_any()
-    assert sh is not None
+    pc, sh = open_sheet(path, encoding=encoding, sheet=sheet)
     defaults = {"unit": unit, "price_basis": price_basis, "vintage": vintage}
     required = ["indicator", "region", "industry", "period", "value"] + [k for k, v in defaults.items()
                                                                         if v is None]

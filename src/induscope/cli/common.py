@@ -106,8 +106,8 @@ def handle_errors(ctx: typer.Context | None = None) -> Iterator[None]:
 
 @contextmanager
 def progress(description: str, total: int | None, enabled: bool = True) -> Iterator[Any]:
-    """A progress bar on stderr; yields a callable ``advance(n=1)``."""
-    if not enabled or not err_console.is_terminal and total is None:
+    """A progress bar on stderr when it is a terminal; yields a callable ``advance(n=1)``."""
+    if not enabled or not err_console.is_terminal:
         yield lambda n=1: None
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -26,26 +26,10 @@ def relative(residual: np.ndarray, scale: np.ndarray) -> np.ndarray:
     return np.abs(residual) / np.where(scale > 0, scale, floor)
 
 
-def row_residual(t: IOTable) -> np.ndarray:
-    supply = t.Z.sum(axis=1) + t.Y.sum(axis=1)
-    if t.m is not None:
-        supply = supply - t.m
-    return t.x - supply
-
-
-def column_residual(t: IOTable) -> np.ndarray | None:
-    if t.V is None:
-        return None
-    inputs = t.Z.sum(axis=0) + t.V.sum(axis=0)
-    if t.Zm is not None:
-        inputs = inputs + t.Zm.sum(axis=0)
-    return t.x - inputs
-
-
 def balance_report(t: IOTable, imports_total: np.ndarray | None = None) -> dict[str, float | None]:
     """Largest relative residual of each identity (for the import summary)."""
-    out: dict[str, float | None] = {"row_balance": float(relative(row_residual(t), t.x).max())}
-    c = column_residual(t)
+    out: dict[str, float | None] = {"row_balance": float(relative(t.row_balance_residual(), t.x).max())}
+    c = t.column_balance_residual()
     out["column_balance"] = None if c is None else float(relative(c, t.x).max())
     if imports_total is not None and t.Zm is not None:
         used = t.Zm.sum(axis=1) + (t.Ym.sum(axis=1) if t.Ym is not None else 0.0)
@@ -64,7 +48,7 @@ def check_balance(t: IOTable, pc: ProblemCollector, *, tolerance: float = DEFAUL
     """
     labels = [s if len(t.regions) == 1 else f"{r}/{s}" for r, s in t.labels]
     unit = t.unit
-    r = row_residual(t)
+    r = t.row_balance_residual()
     rel = relative(r, t.x)
     minus_m = " - imports" if t.m is not None else ""
     for i in np.flatnonzero(rel > tolerance):
@@ -72,7 +56,7 @@ def check_balance(t: IOTable, pc: ProblemCollector, *, tolerance: float = DEFAUL
                value=f"residual {r[i]:.6g} {unit} ({rel[i]:.2e} relative)",
                expected=f"row {labels[i]} to balance: intermediate use + final use{minus_m} equal to "
                         f"gross output {t.x[i]:.6g} within {tolerance:g} relative")
-    c = column_residual(t)
+    c = t.column_balance_residual()
     if c is not None:
         relc = relative(c, t.x)
         plus_zm = " + imported intermediate inputs" if t.Zm is not None else ""

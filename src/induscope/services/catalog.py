@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..errors import InputError, NotFoundError
 from ..store import Workspace
+from ..store.series import series_as_of
 
 
 def workspace_status(ws: Workspace) -> dict[str, Any]:
@@ -26,25 +27,10 @@ def get_series(ws: Workspace, indicator: str, region: str | None = None, industr
                start: str | None = None, end: str | None = None, limit: int = 100_000) -> pd.DataFrame:
     """Series rows as of a data vintage: for each key, the latest vintage on or before ``vintage``
     (default: the latest)."""
-    where, params = ["indicator = ?"], [indicator]
-    for col, val in (("region", region), ("industry", industry), ("price_basis", price_basis)):
-        if val is not None:
-            where.append(f"{col} = ?")
-            params.append(val)
-    if vintage is not None:
-        where.append("vintage <= ?")
-        params.append(vintage)
-    if start is not None:
-        where.append("period >= ?")
-        params.append(start)
-    if end is not None:
-        where.append("period <= ?")
-        params.append(end)
-    sql = (f"SELECT indicator, region, industry, period, freq, value, unit, price_basis, vintage FROM series "
-           f"WHERE {' AND '.join(where)} "
-           "QUALIFY row_number() OVER (PARTITION BY indicator, region, industry, period, price_basis "
-           "ORDER BY vintage DESC) = 1 ORDER BY region, industry, price_basis, period LIMIT ?")
-    return ws.query(sql, params + [int(limit)])
+    return series_as_of(ws, indicator, price_basis=price_basis,
+                        regions=None if region is None else [region],
+                        industries=None if industry is None else [industry],
+                        vintage=vintage, start=start, end=end, limit=limit)
 
 
 def list_enterprises(ws: Workspace, region: str | None = None, industry: str | None = None,

@@ -23,6 +23,7 @@ from ..core.indicators.figures import IndicatorBundle
 from ..core.indicators.periods import canonical, parse_period
 from ..errors import InputError, NotFoundError, Problem, ValidationError
 from ..store import Workspace
+from ..store.series import series_as_of
 
 Measure = Literal["yoy", "ytd", "two_year"]
 
@@ -90,10 +91,6 @@ def _subject_codes(ws: Workspace, indicator: str, region: str, industry: str) ->
     return _region_members(region), _industry_members(industry)
 
 
-def _in(codes: list[str]) -> str:
-    return ", ".join("?" for _ in codes)
-
-
 def _basis_for_levels(ws: Workspace, indicator: str, price_basis: str | None) -> str:
     if price_basis:
         return price_basis
@@ -111,14 +108,9 @@ def _basis_for_levels(ws: Workspace, indicator: str, price_basis: str | None) ->
 def fetch_rows(ws: Workspace, indicator: str, regions: list[str], industries: list[str], price_basis: str,
                vintage: str | None = None, periods: list[str] | None = None) -> pd.DataFrame:
     """Stored rows (latest vintage <= ``vintage`` per observation) for codes and a price basis."""
-    sql = (f"SELECT region, industry, period, freq, value, unit, vintage FROM series "
-           f"WHERE indicator = ? AND price_basis = ? AND region IN ({_in(regions)}) "
-           f"AND industry IN ({_in(industries)})" + (" AND vintage <= ?" if vintage else "") +
-           (f" AND period IN ({_in(periods)})" if periods else "") +
-           " QUALIFY row_number() OVER (PARTITION BY region, industry, period ORDER BY vintage DESC) = 1")
-    params: list[Any] = ([indicator, price_basis, *regions, *industries] + ([vintage] if vintage else [])
-                         + list(periods or []))
-    return ws.query(sql, params)
+    rows = series_as_of(ws, indicator, price_basis=price_basis, regions=regions, industries=industries,
+                        periods=periods or None, vintage=vintage)
+    return rows[["region", "industry", "period", "freq", "value", "unit", "vintage"]].reset_index(drop=True)
 
 
 def fetch_aggregate(ws: Workspace, indicator: str, region: str, industry: str, price_basis: str,

@@ -20,9 +20,10 @@ templates = Jinja2Templates(directory=str(files("induscope.web").joinpath("templ
 
 
 @lru_cache(maxsize=8)
-def _headline(path: str, mtime_ns: int) -> dict:
-    """National industrial value added growth (YoY, %), cached per version of the workspace file."""
-    ws = Workspace(path.rsplit("/", 1)[0])
+def _headline(home: str, mtime_ns: int) -> dict:
+    """National industrial value added growth (YoY, %), cached per version of the workspace file
+    (``mtime_ns`` is only part of the cache key)."""
+    ws = Workspace(home)
     try:
         wide = ind.indicator_growth(ws, "value_added", region="000000", industry="BCD").wide()
     except InduscopeError as e:  # no value-added levels in this workspace: say so on the page
@@ -37,7 +38,7 @@ def home(request: Request, ws: Workspace = Depends(workspace)):
         return templates.TemplateResponse(request, "empty.html", {"home": str(ws.home)})
     datasets = svc.list_datasets(ws)
     datasets = datasets.astype(object).where(datasets.notna(), None)
-    chart = _headline(str(ws.path), ws.path.stat().st_mtime_ns)
+    chart = _headline(str(ws.home), ws.path.stat().st_mtime_ns)
     return templates.TemplateResponse(request, "home.html", {
         "status": svc.workspace_status(ws), "datasets": datasets.to_dict(orient="records"),
         "synthetic": bool(datasets["synthetic"].any()) if len(datasets) else False,

@@ -1,0 +1,44 @@
+"""Series as known at a data vintage: the one place that states the as-of rule.
+
+For each observation (indicator, region, industry, period, price basis) the row with the latest
+vintage on or before ``vintage`` is the value (the latest vintage of all when ``vintage`` is None).
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pandas as pd
+
+from .workspace import Workspace
+
+COLUMNS = "indicator, region, industry, period, freq, value, unit, price_basis, vintage"
+
+
+def series_as_of(ws: Workspace, indicator: str, *, price_basis: str | None = None,
+                 regions: Sequence[str] | None = None, industries: Sequence[str] | None = None,
+                 periods: Sequence[str] | None = None, vintage: str | None = None,
+                 start: str | None = None, end: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    where, params = ["indicator = ?"], [indicator]
+
+    def add(clause: str, *values: Any) -> None:
+        where.append(clause)
+        params.extend(values)
+
+    if price_basis is not None:
+        add("price_basis = ?", price_basis)
+    for column, codes in (("region", regions), ("industry", industries), ("period", periods)):
+        if codes is not None:
+            add(f"{column} IN ({', '.join('?' for _ in codes)})", *codes)
+    if vintage is not None:
+        add("vintage <= ?", vintage)
+    if start is not None:
+        add("period >= ?", start)
+    if end is not None:
+        add("period <= ?", end)
+    sql = (f"SELECT {COLUMNS} FROM series WHERE {' AND '.join(where)} "
+           "QUALIFY row_number() OVER (PARTITION BY indicator, region, industry, period, price_basis "
+           "ORDER BY vintage DESC) = 1 ORDER BY region, industry, price_basis, period")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return ws.query(sql, params)

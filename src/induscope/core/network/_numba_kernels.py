@@ -12,6 +12,13 @@ Imported only when numba is installed. Each step of each channel runs in one of 
 An untouched firm re-evaluates to its current value, so both modes give the same h (up to
 rounding of the incremental sums, ~1e-16). Work arrays live in the runner and are reset through
 touched lists (or wholesale after a pull step).
+
+ESRI runs (psi = e_f) may end with a *lazy* last step (``_lazy_stop``): the upstream channel is
+then linear with a non-increasing largest decrease, so a cheap bound can show that it cannot
+hold the cascade back, and the last step's upstream results follow from the previous step's
+changes alone. A typical cascade's last step is its biggest (the upstream front has reached
+most firms), so this halves the median per-firm time on large networks; results are equal to
+~1e-15.
 """
 from __future__ import annotations
 
@@ -34,11 +41,88 @@ def _sigma(f, market, s_out, q, A):
     return 1.0 if sig > 1.0 else sig
 
 
+#: slack on "rows of Lambda_u sum to <= 1" (rounding of W_ij / s_out_i) for the lazy stop
+LAZY_ROW_SUM = 1.0 + 1e-9
+
+
+@nb.njit(cache=_CACHE, nogil=True)
+def _lazy_stop(f, prev, nu, dirty_u, mark_u, du, u_ptr, u_sup, o_ptr, o_cus, o_lam, r_up, w, eps,
+               stamp_i, tag, nt, touched, h_d, h_u, lazy_out):
+    """The last upstream step of an ESRI cascade without its full pass, when that is exact.
+
+    With psi = e_f (value 1) and rows of Lambda_u summing to <= 1, the upstream losses follow
+    l(t+1) = e_f + P' l(t) (P' = Lambda_u with row f zeroed; nothing clips), so the step's
+    decreases are delta(t) = P' delta(t-1) >= 0 and max delta(t) <= max delta(t-1). Split
+    delta(t-1) at tau < eps: a supplier none of whose customers changed by more than tau
+    gets delta_i(t) <= tau * rowsum <= eps; suppliers of the larger changes are evaluated
+    exactly. When none exceeds eps the upstream channel cannot stop the stop rule from firing
+    (the downstream one has already passed it), and the results at this last step are
+      sum_i w_i l_i(t) = sum_i w_i l_i(t-1) + sum_c delta_c(t-1) (r_c - w_f P_fc),
+    r = Lambda_u^T w (precomputed), plus l_i(t) itself only where h_d < 1 (for the total ESRI,
+    sum w max(l_d, l_u)). Returns False (nothing written) when the bound does not settle it."""
+    tau = eps / (1.0 + 2e-9)
+    cert = -tag  # stamps of this check never equal a push step's (positive) tags
+    for a in range(nu):
+        c = dirty_u[a]
+        if mark_u[c] != prev or du[c] <= tau:
+            continue
+        for e in range(u_ptr[c], u_ptr[c + 1]):
+            i = u_sup[e]
+            if i == f or stamp_i[i] == cert:
+                continue
+            stamp_i[i] = cert
+            dl = 0.0
+            for g in range(o_ptr[i], o_ptr[i + 1]):
+                cc = o_cus[g]
+                if mark_u[cc] == prev:
+                    dl += o_lam[g] * du[cc]
+            if dl > eps:
+                return False
+    # settled: ESRI_up(t) = ESRI_up(t-1) + w . delta(t)
+    e_u = 0.0
+    for a in range(nt):
+        i = touched[a]
+        e_u += w[i] * (1.0 - h_u[i])
+    for a in range(nu):
+        c = dirty_u[a]
+        if mark_u[c] == prev:
+            e_u += du[c] * r_up[c]
+    pf = 0.0
+    for g in range(o_ptr[f], o_ptr[f + 1]):
+        cc = o_cus[g]
+        if mark_u[cc] == prev:
+            pf += o_lam[g] * du[cc]
+    e_u -= w[f] * pf
+    # ESRI_down from h_d (already at step t); ESRI = ESRI_up + sum over h_d < 1 of w (l_d - l_u)+
+    e_d = 0.0
+    extra = 0.0
+    for a in range(nt):
+        i = touched[a]
+        ld = 1.0 - h_d[i]
+        if ld <= 0.0:
+            continue
+        e_d += w[i] * ld
+        if i == f:
+            continue  # l_u = l_d = 1
+        lu = 1.0 - h_u[i]
+        for g in range(o_ptr[i], o_ptr[i + 1]):
+            cc = o_cus[g]
+            if mark_u[cc] == prev:
+                lu += o_lam[g] * du[cc]
+        if ld > lu:
+            extra += w[i] * (ld - lu)
+    lazy_out[0] = e_u + extra
+    lazy_out[1] = e_d
+    lazy_out[2] = e_u
+    lazy_out[3] = 1.0
+    return True
+
+
 @nb.njit(cache=_CACHE, nogil=True)
 def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
              o_ptr, o_cus, o_lam, slot_ptr, sl_ptr, sl_sup, sl_lam,
              s_out, w, q, A, S_q, market, eps, max_iter, pull_frac,
-             shock_idx, shock_val, trace, tag0, abort_pull,
+             shock_idx, shock_val, trace, tag0, abort_pull, lazy, r_up, lazy_out,
              h_d, h_u, xd, M, U, psi, D, stamp_j, stamp_i, stamp_src, seen, slot_seen,
              q_changed, damaged_flag, mark_u, du,
              dirty_d, dirty_u, J, I, src, touched, slots, damaged, qlist, ext):
@@ -117,7 +201,7 @@ def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
             c = dirty_u[a]
             load_u += u_ptr[c + 1] - u_ptr[c]
         pull_u = load_u > pull_frac * pull_cost_u
-        if abort_pull and (pull_d or pull_u):
+        if abort_pull and (pull_d or (pull_u and not lazy)):
             # the caller hands this cascade to the batched dense engine: stop before changing
             # anything in this step (everything changed so far is on the reset lists)
             aborted = True
@@ -160,30 +244,7 @@ def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
                         stamp_j[o] = tag
                         J[nj] = o
                         nj += 1
-        # ---------------- upstream
-        ni = 0
-        if pull_u:
-            # U_i = sum_j Lambda_u[i, j] (1 - h_u_j), walking each supplier's customers
-            for i in range(n):
-                acc = 0.0
-                for e in range(o_ptr[i], o_ptr[i + 1]):
-                    acc += o_lam[e] * (1.0 - h_u[o_cus[e]])
-                U[i] = acc
-        else:
-            prev = tag - 1
-            for a in range(nu):
-                c = dirty_u[a]
-                if mark_u[c] != prev:
-                    continue
-                d = du[c]
-                for e in range(u_ptr[c], u_ptr[c + 1]):
-                    s = u_sup[e]
-                    U[s] += u_lam[e] * d
-                    if stamp_i[s] != tag:
-                        stamp_i[s] = tag
-                        I[ni] = s
-                        ni += 1
-        # ---------------- new values, applied together
+        # ---------------- new values (downstream first: the channels are independent)
         biggest = 0.0
         nd = 0
         top = n if pull_d else nj
@@ -222,6 +283,42 @@ def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
                         damaged_flag[j] = True
                         damaged[ndam] = j
                         ndam += 1
+        if lazy and biggest <= eps:
+            # ESRI shock, upstream rows summing to <= 1: the upstream channel is linear and its
+            # largest decrease never grows (_lazy_stop); if it is certainly <= eps in this step
+            # too, the cascade stops here and the step's upstream results need only the
+            # previous step's changes, not a pass over all their links
+            if _lazy_stop(shock_idx[0], tag - 1, nu, dirty_u, mark_u, du, u_ptr, u_sup, o_ptr,
+                          o_cus, o_lam, r_up, w, eps, stamp_i, tag, nt, touched, h_d, h_u,
+                          lazy_out):
+                converged = True
+                break
+        if abort_pull and pull_u:
+            aborted = True  # h_d's changes of this step are on the reset lists too
+            break
+        # ---------------- upstream
+        ni = 0
+        if pull_u:
+            # U_i = sum_j Lambda_u[i, j] (1 - h_u_j), walking each supplier's customers
+            for i in range(n):
+                acc = 0.0
+                for e in range(o_ptr[i], o_ptr[i + 1]):
+                    acc += o_lam[e] * (1.0 - h_u[o_cus[e]])
+                U[i] = acc
+        else:
+            prev = tag - 1
+            for a in range(nu):
+                c = dirty_u[a]
+                if mark_u[c] != prev:
+                    continue
+                d = du[c]
+                for e in range(u_ptr[c], u_ptr[c + 1]):
+                    s = u_sup[e]
+                    U[s] += u_lam[e] * d
+                    if stamp_i[s] != tag:
+                        stamp_i[s] = tag
+                        I[ni] = s
+                        ni += 1
         nu = 0
         top = n if pull_u else ni
         for a in range(top):
@@ -309,7 +406,7 @@ def _reset(touched, nt, slots, ns, h_d, h_u, xd, M, U, psi, seen, D, slot_seen, 
 
 
 @nb.njit(cache=_CACHE, nogil=True)
-def _esri_loop(firms, out, tag0, abort_pull, n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
+def _esri_loop(firms, out, tag0, abort_pull, lazy, r_up, n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
                o_ptr, o_cus, o_lam, slot_ptr, sl_ptr, sl_sup, sl_lam,
                s_out, w, q, A, S_q, market, eps, max_iter, pull_frac,
                h_d, h_u, xd, M, U, psi, D, stamp_j, stamp_i, stamp_src, seen, slot_seen,
@@ -317,14 +414,17 @@ def _esri_loop(firms, out, tag0, abort_pull, n, G, d_ptr, d_slot, d_lam, slot_ow
                dirty_d, dirty_u, J, I, src, touched, slots, damaged, qlist, ext):
     one_idx = np.zeros(1, dtype=np.int64)
     one_val = np.ones(1)
+    lazy_out = np.zeros(4)
+    n_lazy = 0
     tag = tag0
     for r in range(len(firms)):
         one_idx[0] = firms[r]
+        lazy_out[3] = 0.0
         nt, ns, it, conv, nrows = _cascade(
             n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
             o_ptr, o_cus, o_lam, slot_ptr, sl_ptr, sl_sup, sl_lam,
             s_out, w, q, A, S_q, market, eps, max_iter, pull_frac,
-            one_idx, one_val, False, tag, abort_pull,
+            one_idx, one_val, False, tag, abort_pull, lazy, r_up, lazy_out,
             h_d, h_u, xd, M, U, psi, D, stamp_j, stamp_i, stamp_src, seen, slot_seen,
             q_changed, damaged_flag, mark_u, du,
             dirty_d, dirty_u, J, I, src, touched, slots, damaged, qlist, ext)
@@ -332,6 +432,12 @@ def _esri_loop(firms, out, tag0, abort_pull, n, G, d_ptr, d_slot, d_lam, slot_ow
         e_d = 0.0
         e_u = 0.0
         cnt = nt if nt >= 0 else -nt - 1
+        if lazy_out[3] == 1.0:  # stopped by _lazy_stop, which summed the results
+            e_all = lazy_out[0]
+            e_d = lazy_out[1]
+            e_u = lazy_out[2]
+            cnt = 0
+            n_lazy += 1
         for a in range(cnt):
             f = touched[a]
             hd = h_d[f]
@@ -346,7 +452,7 @@ def _esri_loop(firms, out, tag0, abort_pull, n, G, d_ptr, d_slot, d_lam, slot_ow
         out[r, 3] = it  # -1: aborted (needs the batched engine)
         _reset(touched, nt, slots, ns, h_d, h_u, xd, M, U, psi, seen, D, slot_seen, market, q, A, S_q)
         tag += max_iter + 1  # the next run's tag0 is above every tag this run can have used
-    return tag
+    return tag, n_lazy
 
 
 class NumbaRunner:
@@ -356,9 +462,17 @@ class NumbaRunner:
     #: pull cost (firms + slots + links)
     PULL_FRAC = 0.1
 
-    def __init__(self, k: Any, pull_frac: float | None = None):
+    def __init__(self, k: Any, pull_frac: float | None = None, lazy: bool = True):
         self.k = k
         self.pull_frac = float(self.PULL_FRAC if pull_frac is None else pull_frac)
+        # the lazy last upstream step (_lazy_stop) needs rows of Lambda_u summing to <= 1: always
+        # true of W / s_out; with revenues, only where each firm's revenue covers its sales
+        firms = np.arange(k.n)
+        rows = np.bincount(np.repeat(firms, np.diff(k.o_ptr)), weights=k.o_lam, minlength=k.n)
+        self.lazy = bool(lazy) and (k.n == 0 or float(rows.max()) <= LAZY_ROW_SUM)
+        # r = Lambda_u^T w: what one unit of upstream loss at a customer adds to ESRI_up next step
+        self.r_up = np.bincount(np.repeat(firms, np.diff(k.u_ptr)), weights=k.w[k.u_sup] * k.u_lam,
+                                minlength=k.n)
         n = k.n
         G = k.n_slots
         self.h_d = np.ones(n)
@@ -388,6 +502,8 @@ class NumbaRunner:
         self.stamp_i = np.zeros(n, dtype=np.int64)
         self.stamp_src = np.zeros(n, dtype=np.int64)
         self.tag = 0
+        #: cascades finished by _lazy_stop so far (for tests and benchmarks)
+        self.lazy_stops = 0
 
     def _args(self) -> tuple:
         k = self.k
@@ -408,7 +524,7 @@ class NumbaRunner:
         ext = np.zeros((min(k.max_iter, 100_000), 2)) if trace else np.zeros((1, 2))
         nt, ns, it, conv, nrows = _cascade(*self._args(), np.asarray(idx, dtype=np.int64),
                                            np.asarray(val, dtype=float), trace, self.tag, False,
-                                           *self._work(), ext)
+                                           False, self.r_up, np.zeros(4), *self._work(), ext)
         self.tag += int(it) + 1
         touched = self.lists[5]
         cnt = nt if nt >= 0 else -nt - 1
@@ -427,8 +543,10 @@ class NumbaRunner:
         step = 64
         for a in range(0, len(firms), step):
             part = np.asarray(firms[a:a + step], dtype=np.int64)
-            self.tag = int(_esri_loop(part, out[a:a + step], self.tag, abort_pull, *self._args(),
-                                      *self._work(), np.zeros((1, 2))))
+            tag, n_lazy = _esri_loop(part, out[a:a + step], self.tag, abort_pull, self.lazy,
+                                     self.r_up, *self._args(), *self._work(), np.zeros((1, 2)))
+            self.tag = int(tag)
+            self.lazy_stops += int(n_lazy)
             if on_progress is not None:
                 on_progress(len(part))
         return out

@@ -3,7 +3,9 @@
 Same kind of network as the published ESRIcascade.jl / fastcascade figures: synthetic directed
 power-law network (Chung-Lu, in- and out-degree exponent 2.5), mean out-degree 8, industries drawn
 uniformly from the 616 NACE-4 codes of ../shared/data/esri/ess_mat_n4_ihs.csv, lognormal link
-values, eps = 0.01, no replaceability / corrections. For each size:
+values, eps = 0.01, no revenue / cost corrections; replaceability off by default (``--market``
+switches it on, suppliers replaceable within their industry, and writes esri_market.json).
+For each size:
 
 - per-firm time on one core: a random sample of firms, each timed alone (median, mean, p90, max);
 - all-firm wall time on this machine (all cores, local process pool): measured when the sample
@@ -13,6 +15,7 @@ There is no Python peer; the published per-firm times of the reference implement
 recorded as published, not measured. Usage:
 
     python bench/bench_esri.py [--sizes 10000,100000,250000] [--samples 300,150,100] [--budget 600]
+    python bench/bench_esri.py --market --budget 1500
 """
 from __future__ import annotations
 
@@ -84,7 +87,13 @@ def per_firm_times(model: GLCascade, firms: np.ndarray) -> dict:
         ts.append(time.perf_counter() - t)
         its.append(int(r.iterations[0]))
     ts_ms = np.array(ts) * 1e3
-    return {"sample": len(firms), "median_ms": float(np.median(ts_ms)), "mean_ms": float(ts_ms.mean()),
+    extra = {}
+    if model.engine == "numba":
+        from induscope.core.network._kernels import get_runner
+
+        # cascades whose last step was the lazy one (cumulative over this kernel's runs so far)
+        extra["lazy_last_steps_so_far"] = get_runner(model.kernel, "numba").lazy_stops
+    return {**extra, "sample": len(firms), "median_ms": float(np.median(ts_ms)), "mean_ms": float(ts_ms.mean()),
             "p90_ms": float(np.percentile(ts_ms, 90)), "max_ms": float(ts_ms.max()),
             "iterations_median": float(np.median(its)), "iterations_mean": float(np.mean(its)),
             "iterations_max": int(max(its))}
@@ -120,12 +129,12 @@ def steady_state_estimate(model: GLCascade, firms: np.ndarray, workers: int) -> 
     Hu = np.ones((n, B))
     Hd[::7] = 0.5
     Hu[::3] = 0.25
-    Psi = np.zeros((n, B))
-    Xd, A = np.empty((n, B)), np.empty((1, B))
+    shocks = (np.arange(B + 1, dtype=np.int64), np.arange(B, dtype=np.int64) * 7 % n, np.ones(B))
+    Xd, A = np.empty((1, 1)), np.empty((1, B))
     H2, U2, dec = np.empty((n, B)), np.empty((n, B)), np.empty(B)
     q = np.zeros(n, dtype=np.int64)
     args = (n, k.slot_ptr, k.sl_ptr, k.sl_sup, k.sl_lam, k.o_ptr, k.o_cus, k.o_lam, k.s_out, q, 1, False,
-            Hd, Hu, Psi, Xd, A, H2, U2, dec)
+            Hd, Hu, *shocks, Xd, A, H2, U2, dec)
     _numba_batch.batch_step(*args)
     reps = 5
     t = time.perf_counter()
@@ -141,7 +150,7 @@ def steady_state_estimate(model: GLCascade, firms: np.ndarray, workers: int) -> 
 
 
 def run_size(n: int, sample: int, budget_s: float, ess: Essentiality, engines: list[str],
-             workers: int, all_sample: int) -> dict:
+             workers: int, all_sample: int, market: bool = False) -> dict:
     out: dict = {"firms": n}
     t = time.perf_counter()
     firms, links = power_law_network(n, ess.codes, mean_out_degree=8.0, exponent=2.5, seed=0)
@@ -156,7 +165,7 @@ def run_size(n: int, sample: int, budget_s: float, ess: Essentiality, engines: l
     pick = net.firms[np.sort(rng.choice(n, size=min(sample, n), replace=False))]
     for engine in engines:
         t = time.perf_counter()
-        model = GLCascade(net, ess, eps=0.01, engine=engine)
+        model = GLCascade(net, ess, eps=0.01, engine=engine, market=market)
         model.esri(net.firms[:2])  # compile / warm up
         res = {"prepare_s": time.perf_counter() - t}
         res["one_core"] = per_firm_times(model, pick)
@@ -165,7 +174,7 @@ def run_size(n: int, sample: int, budget_s: float, ess: Essentiality, engines: l
     # all firms, all cores: the all-firm path (hybrid: active sets + batched engine for big
     # cascades) timed on a random sample on one core first, to decide whether a full run fits
     main = engines[-1]
-    model = GLCascade(net, ess, eps=0.01, engine=main)
+    model = GLCascade(net, ess, eps=0.01, engine=main, market=market)
     model.esri(net.firms[:40])  # warm-up of the all-firm path
     hyb = net.firms[np.sort(rng.choice(n, size=min(all_sample, n), replace=False))]
     t = time.perf_counter()
@@ -202,8 +211,13 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=600.0, help="max seconds for a measured all-firm run")
     ap.add_argument("--all-samples", default="1000,400,300", help="firms timed on the all-firm path")
     ap.add_argument("--engines", default=None, help="numpy,numba (default: numba if installed)")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "esri.json"))
+    ap.add_argument("--market", action="store_true",
+                    help="replaceability on (suppliers replaceable within their industry); "
+                         "writes esri_market.json unless --out is given")
+    ap.add_argument("--out", default=None)
     args = ap.parse_args()
+    if args.out is None:
+        args.out = str(ROOT / "bench" / "results" / ("esri_market.json" if args.market else "esri.json"))
     sizes = [int(s) for s in args.sizes.split(",")]
     samples = [int(s) for s in args.samples.split(",")]
     engines = args.engines.split(",") if args.engines else (["numba"] if HAVE_NUMBA else ["numpy"])
@@ -213,12 +227,13 @@ def main() -> None:
     report = {"benchmark": "all-firm ESRI (GL cascade), directed power-law networks",
               "network": "Chung-Lu directed power law, in/out-degree exponent 2.5, mean out-degree 8, "
                          "industries uniform over the 616 IHS NACE-4 codes, lognormal(0,1) link values, seed 0",
-              "eps": 0.01, "machine": machine(), "load_average_start": os.getloadavg(),
+              "eps": 0.01, "replaceability": bool(args.market), "machine": machine(),
+              "load_average_start": os.getloadavg(),
               "published": PUBLISHED, "sizes": []}
     all_samples = [int(s) for s in args.all_samples.split(",")]
     for n, s, a in zip(sizes, samples, all_samples):
         print(f"--- {n} firms", flush=True)
-        r = run_size(n, s, args.budget, ess, engines, workers, a)
+        r = run_size(n, s, args.budget, ess, engines, workers, a, market=args.market)
         print(json.dumps(r, indent=1), flush=True)
         report["sizes"].append(r)
     report["load_average_end"] = os.getloadavg()

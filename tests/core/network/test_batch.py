@@ -85,7 +85,8 @@ def test_batch_reproduces_reference(backend):
 
 
 @pytest.mark.skipif(not HAVE_NUMBA, reason="the hybrid path needs numba")
-def test_hybrid_equals_active_set_engine():
+@pytest.mark.parametrize("max_pulls", [0, None])
+def test_hybrid_equals_active_set_engine(max_pulls):
     from induscope.core.network.synthetic import power_law_network
 
     firms, links = power_law_network(3000, [f"i{k}" for k in range(30)], seed=4)
@@ -95,12 +96,12 @@ def test_hybrid_equals_active_set_engine():
     model = GLCascade(net, E, engine="numba")
     sel = np.arange(0, 3000, 15)
     plain = GLCascade(net, E, engine="numba", pull_frac=0.1).esri(net.firms[sel])  # no hybrid
-    hyb = batch.esri_hybrid(model.kernel, model.kernel.pos[sel], width=8)
+    hyb = batch.esri_hybrid(model.kernel, model.kernel.pos[sel], width=8, max_pulls=max_pulls)
     np.testing.assert_allclose(hyb[:, 0], plain.esri, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(hyb[:, 3], plain.iterations)
     # some cascades were big enough to be handed over (the test covers both paths)
     runner = batch._kernels.get_runner(model.kernel, "numba")
-    aborted = runner.esri(model.kernel.pos[sel], abort_pull=True)[:, 3]
+    aborted = runner.esri(model.kernel.pos[sel], abort_pull=True, max_pulls=max_pulls)[:, 3]
     assert (aborted < 0).any() and (aborted > 0).any()
 
 

@@ -122,7 +122,7 @@ def _lazy_stop(f, prev, nu, dirty_u, mark_u, du, u_ptr, u_sup, o_ptr, o_cus, o_l
 def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
              o_ptr, o_cus, o_lam, slot_ptr, sl_ptr, sl_sup, sl_lam,
              s_out, w, q, A, S_q, market, eps, max_iter, pull_frac,
-             shock_idx, shock_val, trace, tag0, abort_pull, lazy, r_up, lazy_out,
+             shock_idx, shock_val, trace, tag0, max_pulls, lazy, r_up, lazy_out,
              h_d, h_u, xd, M, U, psi, D, stamp_j, stamp_i, stamp_src, seen, slot_seen,
              q_changed, damaged_flag, mark_u, du,
              dirty_d, dirty_u, J, I, src, touched, slots, damaged, qlist, ext):
@@ -170,6 +170,7 @@ def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
     it = 0
     converged = False
     aborted = False
+    pulls = 0  # steps so far in which a channel pulled
     nrows = 0
     while it < max_iter:
         it += 1
@@ -201,9 +202,11 @@ def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
             c = dirty_u[a]
             load_u += u_ptr[c + 1] - u_ptr[c]
         pull_u = load_u > pull_frac * pull_cost_u
-        if abort_pull and (pull_d or (pull_u and not lazy)):
-            # the caller hands this cascade to the batched dense engine: stop before changing
-            # anything in this step (everything changed so far is on the reset lists)
+        # max_pulls >= 0: the caller hands the cascade to the batched dense engine instead of
+        # doing more than max_pulls pull steps here
+        hand_over = max_pulls >= 0 and pulls >= max_pulls
+        if hand_over and (pull_d or (pull_u and not lazy)):
+            # stop before changing anything in this step (all changes so far are on the reset lists)
             aborted = True
             break
         nj = 0
@@ -293,7 +296,7 @@ def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
                           lazy_out):
                 converged = True
                 break
-        if abort_pull and pull_u:
+        if hand_over and pull_u:
             aborted = True  # h_d's changes of this step are on the reset lists too
             break
         # ---------------- upstream
@@ -362,6 +365,7 @@ def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
         if pull_d or pull_u:
             # a pull step writes D, M, U, xd of every firm: reset wholesale afterwards
             all_firms = True
+            pulls += 1
         if biggest <= eps:
             converged = True
             break
@@ -406,7 +410,7 @@ def _reset(touched, nt, slots, ns, h_d, h_u, xd, M, U, psi, seen, D, slot_seen, 
 
 
 @nb.njit(cache=_CACHE, nogil=True)
-def _esri_loop(firms, out, tag0, abort_pull, lazy, r_up, n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
+def _esri_loop(firms, out, tag0, max_pulls, lazy, r_up, n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
                o_ptr, o_cus, o_lam, slot_ptr, sl_ptr, sl_sup, sl_lam,
                s_out, w, q, A, S_q, market, eps, max_iter, pull_frac,
                h_d, h_u, xd, M, U, psi, D, stamp_j, stamp_i, stamp_src, seen, slot_seen,
@@ -424,7 +428,7 @@ def _esri_loop(firms, out, tag0, abort_pull, lazy, r_up, n, G, d_ptr, d_slot, d_
             n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
             o_ptr, o_cus, o_lam, slot_ptr, sl_ptr, sl_sup, sl_lam,
             s_out, w, q, A, S_q, market, eps, max_iter, pull_frac,
-            one_idx, one_val, False, tag, abort_pull, lazy, r_up, lazy_out,
+            one_idx, one_val, False, tag, max_pulls, lazy, r_up, lazy_out,
             h_d, h_u, xd, M, U, psi, D, stamp_j, stamp_i, stamp_src, seen, slot_seen,
             q_changed, damaged_flag, mark_u, du,
             dirty_d, dirty_u, J, I, src, touched, slots, damaged, qlist, ext)
@@ -461,6 +465,12 @@ class NumbaRunner:
     #: a channel pulls (recomputes everything) when its sources' links exceed this share of the
     #: pull cost (firms + slots + links)
     PULL_FRAC = 0.1
+    #: in all-firm runs a cascade is handed to the batched engine when it needs a pull step after
+    #: this many: a batch column-step costs less than a pull step here, but the batch restarts
+    #: the cascade, so short cascades with a few pull steps are cheaper to finish here. Measured
+    #: on the 100k / 250k benchmark networks (0 to 8 tried): with replaceability 3 is best
+    #: (15 against 24 min at 250k for 0); without it 0 is best by about 8%.
+    HANDOVER_PULLS = 3
 
     def __init__(self, k: Any, pull_frac: float | None = None, lazy: bool = True):
         self.k = k
@@ -523,7 +533,7 @@ class NumbaRunner:
         k = self.k
         ext = np.zeros((min(k.max_iter, 100_000), 2)) if trace else np.zeros((1, 2))
         nt, ns, it, conv, nrows = _cascade(*self._args(), np.asarray(idx, dtype=np.int64),
-                                           np.asarray(val, dtype=float), trace, self.tag, False,
+                                           np.asarray(val, dtype=float), trace, self.tag, -1,
                                            False, self.r_up, np.zeros(4), *self._work(), ext)
         self.tag += int(it) + 1
         touched = self.lists[5]
@@ -536,14 +546,16 @@ class NumbaRunner:
         return out
 
     def esri(self, firms: np.ndarray, on_progress: Callable[[int], None] | None = None,
-             abort_pull: bool = False) -> np.ndarray:
+             abort_pull: bool = False, max_pulls: int | None = None) -> np.ndarray:
         """(len(firms), 4): ESRI, ESRI_down, ESRI_up, iterations; with ``abort_pull`` a cascade
-        that would need a pull step is abandoned and gets iterations = -1."""
+        that would need more than ``max_pulls`` (default ``HANDOVER_PULLS``) pull steps is
+        abandoned and gets iterations = -1."""
+        limit = -1 if not abort_pull else int(self.HANDOVER_PULLS if max_pulls is None else max_pulls)
         out = np.zeros((len(firms), 4))
         step = 64
         for a in range(0, len(firms), step):
             part = np.asarray(firms[a:a + step], dtype=np.int64)
-            tag, n_lazy = _esri_loop(part, out[a:a + step], self.tag, abort_pull, self.lazy,
+            tag, n_lazy = _esri_loop(part, out[a:a + step], self.tag, limit, self.lazy,
                                      self.r_up, *self._args(), *self._work(), np.zeros((1, 2)))
             self.tag = int(tag)
             self.lazy_stops += int(n_lazy)

@@ -159,9 +159,11 @@ class BatchEngine:
         B = min(self.width, J)
         gpu = self.backend.name == "cupy"
         xp = self.xp if self.backend.name != "numba" else np
+        nb_cpu = self.backend.name == "numba"
         Hd = xp.ones((n, B))
         Hu = xp.ones((n, B))
-        Psi = xp.zeros((n, B))
+        # the numba step takes the shocks as a sparse list per column (see batch_step)
+        Psi = None if nb_cpu else xp.zeros((n, B))
         steps = np.zeros(B, dtype=np.int64)
         job = np.full(B, -1, dtype=np.int64)
 
@@ -170,7 +172,8 @@ class BatchEngine:
             cx = cols if xp is np else xp.asarray(cols)
             Hd[:, cx] = 1.0
             Hu[:, cx] = 1.0
-            Psi[:, cx] = 0.0
+            if Psi is not None:
+                Psi[:, cx] = 0.0
             rows, cc, vals = [], [], []
             for c, j in zip(cols.tolist(), js.tolist()):
                 idx, val = jobs[j]
@@ -180,16 +183,28 @@ class BatchEngine:
             r = np.concatenate(rows)
             if len(r):
                 r, c_, v = (xp.asarray(a) for a in (r, np.concatenate(cc), np.concatenate(vals)))
-                Psi[r, c_] = v
+                if Psi is not None:
+                    Psi[r, c_] = v
                 Hd[r, c_] = 1.0 - v
                 Hu[r, c_] = 1.0 - v
             steps[cols] = 0
             job[cols] = js
 
+        def shock_lists() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """Each column's shocked rows and losses, flattened (empty for idle columns)."""
+            parts = [jobs[j] if j >= 0 else (np.zeros(0, dtype=np.int64), np.zeros(0))
+                     for j in job.tolist()]
+            ptr = np.zeros(len(parts) + 1, dtype=np.int64)
+            np.cumsum([len(p[0]) for p in parts], out=ptr[1:])
+            rows = np.concatenate([np.asarray(p[0], dtype=np.int64) for p in parts])
+            vals = np.concatenate([np.asarray(p[1], dtype=float) for p in parts])
+            return ptr, rows, vals
+
         load(np.arange(B), np.arange(B))
         nxt = B
-        if self.backend.name == "numba":
-            Xd = np.empty((n, B))
+        if nb_cpu:
+            sh = shock_lists()
+            Xd = np.empty((n, B) if self.market else (1, 1))
             A = np.empty((self.n_markets, B))
             Hd2 = np.empty((n, B))
             Hu2 = np.empty((n, B))
@@ -198,8 +213,8 @@ class BatchEngine:
         while (job >= 0).any():
             if self.backend.name == "numba":
                 nbk.batch_step(n, k.slot_ptr, k.sl_ptr, k.sl_sup, k.sl_lam, k.o_ptr, k.o_cus, k.o_lam,
-                               k.s_out, self.q, self.n_markets, self.market, Hd, Hu, Psi, Xd, A, Hd2,
-                               Hu2, dec)
+                               k.s_out, self.q, self.n_markets, self.market, Hd, Hu, *sh, Xd, A,
+                               Hd2, Hu2, dec)
                 Hd, Hd2 = Hd2, Hd
                 Hu, Hu2 = Hu2, Hu
                 d = dec
@@ -236,17 +251,22 @@ class BatchEngine:
                 load(cols[:take], np.arange(nxt, nxt + take))
                 nxt += take
             job[cols[take:]] = -1
+            if nb_cpu:
+                sh = shock_lists()
             # once the queue is empty, drop idle columns so the tail does not pay for them
             if nxt >= J and (job < 0).sum() * 2 >= len(job) and (job >= 0).any():
                 keep = np.nonzero(job >= 0)[0]
                 kx = keep if xp is np else xp.asarray(keep)
                 Hd = xp.ascontiguousarray(Hd[:, kx])
                 Hu = xp.ascontiguousarray(Hu[:, kx])
-                Psi = xp.ascontiguousarray(Psi[:, kx])
+                if Psi is not None:
+                    Psi = xp.ascontiguousarray(Psi[:, kx])
                 steps, job = steps[keep], job[keep]
-                if self.backend.name == "numba":
+                if nb_cpu:
+                    sh = shock_lists()
                     Bk = len(keep)
-                    Xd, A = np.empty((n, Bk)), np.empty((self.n_markets, Bk))
+                    Xd = np.empty((n, Bk) if self.market else (1, 1))
+                    A = np.empty((self.n_markets, Bk))
                     Hd2, Hu2, dec = np.empty((n, Bk)), np.empty((n, Bk)), np.empty(Bk)
         return self._pack(res, iters, conv, hd_keep, hu_keep)
 
@@ -282,13 +302,15 @@ def hybrid_width(n: int, jobs: int) -> int:
 
 
 def esri_hybrid(kernel: Any, positions: np.ndarray, *, width: int | None = None,
+                max_pulls: int | None = None,
                 on_progress: Callable[[int], None] | None = None) -> np.ndarray:
     """All-firm ESRI on the CPU: the active-set engine first (small cascades cost microseconds),
-    with cascades that would need a full-network step handed to the batched engine (``width``
-    columns; default ``hybrid_width``). The width changes the speed only, never a result:
-    columns are independent."""
+    with cascades that would need more than ``max_pulls`` full-network steps (default
+    ``NumbaRunner.HANDOVER_PULLS``) handed to the batched engine (``width`` columns; default
+    ``hybrid_width``). Width and hand-over change the speed only, never a result: columns are
+    independent and every cascade is run from its start."""
     runner = _kernels.get_runner(kernel, "numba")
-    out = runner.esri(np.asarray(positions, dtype=np.int64), abort_pull=True)
+    out = runner.esri(np.asarray(positions, dtype=np.int64), abort_pull=True, max_pulls=max_pulls)
     deferred = np.nonzero(out[:, 3] < 0)[0]
     if on_progress is not None:
         on_progress(len(positions) - len(deferred))

@@ -55,16 +55,34 @@ def batch_step(n, slot_ptr, sl_ptr, sl_sup, sl_lam, o_ptr, o_cus, o_lam, s_out, 
         for b in range(B):
             mx[b] = 0.0
         for g in range(slot_ptr[j], slot_ptr[j + 1]):
+            e0 = sl_ptr[g]
+            e1 = sl_ptr[g + 1]
+            if e1 - e0 == 1:
+                # a single-sourced input (most slots): its deficit is one product, no sum
+                # (0 + v == v exactly, so this is the same arithmetic as the general case)
+                s = sl_sup[e0]
+                lam = sl_lam[e0]
+                if market:
+                    for b in range(B):
+                        v = lam * Xd[s, b]
+                        if v > mx[b]:
+                            mx[b] = v
+                else:
+                    for b in range(B):
+                        v = lam * (1.0 - Hd[s, b])
+                        if v > mx[b]:
+                            mx[b] = v
+                continue
             for b in range(B):
                 acc[b] = 0.0
             if market:
-                for e in range(sl_ptr[g], sl_ptr[g + 1]):
+                for e in range(e0, e1):
                     s = sl_sup[e]
                     lam = sl_lam[e]
                     for b in range(B):
                         acc[b] += lam * Xd[s, b]
             else:
-                for e in range(sl_ptr[g], sl_ptr[g + 1]):
+                for e in range(e0, e1):
                     s = sl_sup[e]
                     lam = sl_lam[e]
                     for b in range(B):

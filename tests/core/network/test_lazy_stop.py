@@ -25,10 +25,10 @@ dense = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(dense)
 
 
-def _runner(kernel, lazy):
+def _runner(kernel, lazy, pull_frac=None):
     from induscope.core.network._numba_kernels import NumbaRunner
 
-    return NumbaRunner(kernel, lazy=lazy)
+    return NumbaRunner(kernel, pull_frac, lazy=int(lazy))
 
 
 @st.composite
@@ -65,15 +65,19 @@ def test_lazy_equals_full_steps_and_dense_definition(c):
     q = p if market else None
     k = prepare(net, Essentiality(codes, E), market=market, revenue=revenue, costs=costs, eps=eps)
     pos = k.pos[np.arange(n)]
-    lazy_runner = _runner(k, True)
-    assert lazy_runner.lazy == (rev_kind != "below" or bool((revenue >= W.sum(axis=1) - 1e-12).all()))
-    got = lazy_runner.esri(pos)
-    full = _runner(k, False).esri(pos)
-    np.testing.assert_allclose(got[:, :3], full[:, :3], rtol=0, atol=1e-13)
-    np.testing.assert_array_equal(got[:, 3], full[:, 3])
+    full = _runner(k, 0).esri(pos)
     ref = dense.dense_esri(W, p, E, market=q, revenue=revenue, costs=costs, eps=eps)
-    np.testing.assert_allclose(got[:, :3], ref[:, :3], rtol=0, atol=1e-12)
-    np.testing.assert_array_equal(got[:, 3], ref[:, 3])
+    premise = rev_kind != "below" or bool((revenue >= W.sum(axis=1) - 1e-12).all())
+    # the one-step form alone, and with the two-step form (tried at every pull step, and with
+    # pull_frac = 0 at every step)
+    for level, pull_frac in ((1, None), (2, None), (2, 0.0)):
+        lazy_runner = _runner(k, level, pull_frac)
+        assert lazy_runner.lazy == (level if premise else 0)
+        got = lazy_runner.esri(pos)
+        np.testing.assert_allclose(got[:, :3], full[:, :3], rtol=0, atol=1e-13)
+        np.testing.assert_array_equal(got[:, 3], full[:, 3])
+        np.testing.assert_allclose(got[:, :3], ref[:, :3], rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(got[:, 3], ref[:, 3])
 
 
 def _ihs():
@@ -92,9 +96,11 @@ def test_lazy_stop_fires_on_a_power_law_network_and_changes_nothing(market):
     model = GLCascade(net, ess, market=market, eps=0.01, engine="numba")
     k = model.kernel
     pos = k.pos[np.arange(0, net.n, 7)]
-    lazy, full = _runner(k, True), _runner(k, False)
+    lazy, full = _runner(k, 2), _runner(k, 0)
     got, ref = lazy.esri(pos), full.esri(pos)
-    assert lazy.lazy and lazy.lazy_stops > len(pos) // 4, lazy.lazy_stops
+    assert lazy.lazy == 2 and lazy.lazy_stops > len(pos) // 4, lazy.lazy_stops
+    if not market:  # quiet downstream + a big next-to-last step: the two-step form's case
+        assert lazy.lazy2_stops > 0
     assert full.lazy_stops == 0
     np.testing.assert_allclose(got[:, :3], ref[:, :3], rtol=0, atol=1e-13)
     np.testing.assert_array_equal(got[:, 3], ref[:, 3])
@@ -112,3 +118,28 @@ def test_lazy_is_off_when_revenues_are_below_sales():
     off = prepare(net, E, revenue=np.array([4.0, 2.0, 3.0]))  # firm 0 sells 5 but earns 4
     assert _runner(on, True).lazy
     assert not _runner(off, True).lazy
+
+
+def test_two_step_form_fires_and_matches_the_dense_definition():
+    """Sparse essentiality (the downstream channel goes quiet early) and a pull at every step:
+    the case the two-step form is for."""
+    rng = np.random.default_rng(0)
+    fired = 0
+    for trial in range(60):
+        n = int(rng.integers(5, 30))
+        W = np.where(rng.random((n, n)) < 0.3, rng.random((n, n)) * 10, 0.0)
+        np.fill_diagonal(W, 0.0)
+        if W.sum() == 0:
+            continue
+        p = rng.integers(0, 3, n)
+        E = rng.integers(0, 3, (3, 3)) * (rng.random((3, 3)) < 0.3)
+        eps = (0.01, 0.0013, 0.05)[trial % 3]
+        codes = ("k0", "k1", "k2")
+        k = prepare(SupplyNetwork.from_dense(W, [codes[x] for x in p]), Essentiality(codes, E), eps=eps)
+        runner = _runner(k, 2, 0.0)
+        got = runner.esri(k.pos[np.arange(n)])
+        fired += runner.lazy2_stops
+        ref = dense.dense_esri(W, p, E, eps=eps)
+        np.testing.assert_allclose(got[:, :3], ref[:, :3], rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(got[:, 3], ref[:, 3])
+    assert fired > 0

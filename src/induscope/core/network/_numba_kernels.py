@@ -17,8 +17,8 @@ ESRI runs (psi = e_f) may end with a *lazy* last step (``_lazy_stop``): the upst
 then linear with a non-increasing largest decrease, so a cheap bound can show that it cannot
 hold the cascade back, and the last step's upstream results follow from the previous step's
 changes alone. A typical cascade's last step is its biggest (the upstream front has reached
-most firms), so this halves the median per-firm time on large networks; results are equal to
-~1e-15.
+most firms). When the downstream channel has gone quiet, ``_lazy_stop2`` does the same for the
+last two steps at once. Results are equal to ~1e-15.
 """
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def _lazy_stop(f, prev, nu, dirty_u, mark_u, du, u_ptr, u_sup, o_ptr, o_cus, o_l
     for a in range(nu):
         c = dirty_u[a]
         if mark_u[c] == prev:
-            e_u += du[c] * r_up[c]
+            e_u += du[c] * r_up[0, c]
     pf = 0.0
     for g in range(o_ptr[f], o_ptr[f + 1]):
         cc = o_cus[g]
@@ -119,10 +119,138 @@ def _lazy_stop(f, prev, nu, dirty_u, mark_u, du, u_ptr, u_sup, o_ptr, o_cus, o_l
 
 
 @nb.njit(cache=_CACHE, nogil=True)
+def _px(j, prev, o_ptr, o_cus, o_lam, mark_u, du):
+    """(P x)_j for x = the previous step's upstream decreases (du where mark_u == prev)."""
+    acc = 0.0
+    for g in range(o_ptr[j], o_ptr[j + 1]):
+        c = o_cus[g]
+        if mark_u[c] == prev:
+            acc += o_lam[g] * du[c]
+    return acc
+
+
+@nb.njit(cache=_CACHE, nogil=True)
+def _ppx(i, f, prev, o_ptr, o_cus, o_lam, mark_u, du):
+    """(P y)_i with y = P' x (y_f = 0): the decrease of supplier i two steps after x."""
+    acc = 0.0
+    for g in range(o_ptr[i], o_ptr[i + 1]):
+        j = o_cus[g]
+        if j != f:
+            acc += o_lam[g] * _px(j, prev, o_ptr, o_cus, o_lam, mark_u, du)
+    return acc
+
+
+@nb.njit(cache=_CACHE, nogil=True)
+def _lazy_stop2(f, prev, nu, dirty_u, mark_u, du, u_ptr, u_sup, u_lam, o_ptr, o_cus, o_lam, r_up,
+                w, eps, tag, nt, touched, h_d, h_u, budget, lzv, lzl, lazy_out):
+    """Two upstream steps at once, when the downstream channel has gone quiet.
+
+    Called in step t when the downstream channel changed nothing in t (so it never changes
+    again and never holds the stop back) and _lazy_stop found a supplier falling by more than
+    eps in t (so the cascade does not stop at t). With x = delta(t-1): delta(t) = P' x and
+    delta(t+1) = P' P' x. Split x at eps / 2: the small part adds at most eps/2 * rowsum^2 to any
+    supplier, the large part is pushed two steps upstream (z), and only suppliers with
+    z_i + eps/2 * rowsum^2 > eps are evaluated exactly. If none
+    exceeds eps the cascade stops at t + 1 without materialising delta(t) (the full pass of a
+    typical cascade's next-to-last step), and
+      w . delta(t)   = sum_c x_c r_c - w_f (P x)_f,
+      w . delta(t+1) = sum_c x_c r2_c - r_f (P x)_f - w_f sum_j P_fj y_j,   r2 = Lambda_u^T r,
+    with l_i itself evaluated only where h_d < 1. Gives up (False, nothing written) when the
+    bound does not settle it or its work would exceed ``budget`` link visits."""
+    # z = P' P' x_big, pushed from the entries of x above half of eps (two hops upstream)
+    half = 0.5 * eps
+    slack = half * LAZY_ROW_SUM * LAZY_ROW_SUM  # bound on P' P' x_small
+    ny = 0
+    work = 0
+    for a in range(nu):
+        c = dirty_u[a]
+        if mark_u[c] != prev or du[c] <= half:
+            continue
+        for e in range(u_ptr[c], u_ptr[c + 1]):
+            j = u_sup[e]
+            if j == f:
+                continue  # y_f = 0: no path through f
+            if lzl[2, j] != tag:
+                lzl[2, j] = tag
+                lzv[0, j] = 0.0
+                lzv[1, j] = 0.0
+                lzl[0, ny] = j
+                ny += 1
+            lzv[0, j] += u_lam[e] * du[c]
+        work += u_ptr[c + 1] - u_ptr[c]
+    nz = 0
+    for a in range(ny):
+        j = lzl[0, a]
+        yj = lzv[0, j]
+        work += u_ptr[j + 1] - u_ptr[j]
+        if work > budget:
+            return False
+        for e in range(u_ptr[j], u_ptr[j + 1]):
+            i = u_sup[e]
+            if i == f:
+                continue
+            if lzl[2, i] != tag:
+                lzl[2, i] = tag
+                lzv[0, i] = 0.0
+                lzv[1, i] = 0.0
+            if lzv[1, i] == 0.0:
+                lzl[1, nz] = i
+                nz += 1
+            lzv[1, i] += u_lam[e] * yj
+    # only where the bound z_i + slack exceeds eps is delta_i(t + 1) evaluated exactly
+    for a in range(nz):
+        i = lzl[1, a]
+        if lzv[1, i] + slack <= eps or lzv[1, i] < 0.0:
+            continue
+        lzv[1, i] = -1.0  # listed once
+        for g in range(o_ptr[i], o_ptr[i + 1]):
+            work += 1 + o_ptr[o_cus[g] + 1] - o_ptr[o_cus[g]]
+        if work > budget:
+            return False
+        if _ppx(i, f, prev, o_ptr, o_cus, o_lam, mark_u, du) > eps:
+            return False
+    # settled: the cascade stops at t + 1
+    pxf = _px(f, prev, o_ptr, o_cus, o_lam, mark_u, du)
+    e_u = 0.0
+    for a in range(nt):
+        i = touched[a]
+        e_u += w[i] * (1.0 - h_u[i])
+    for a in range(nu):
+        c = dirty_u[a]
+        if mark_u[c] == prev:
+            e_u += du[c] * (r_up[0, c] + r_up[1, c])
+    fy = 0.0
+    for g in range(o_ptr[f], o_ptr[f + 1]):
+        j = o_cus[g]
+        if j != f:
+            fy += o_lam[g] * _px(j, prev, o_ptr, o_cus, o_lam, mark_u, du)
+    e_u -= (w[f] + r_up[0, f]) * pxf + w[f] * fy
+    e_d = 0.0
+    extra = 0.0
+    for a in range(nt):
+        i = touched[a]
+        ld = 1.0 - h_d[i]
+        if ld <= 0.0:
+            continue
+        e_d += w[i] * ld
+        if i == f:
+            continue
+        lu = (1.0 - h_u[i]) + _px(i, prev, o_ptr, o_cus, o_lam, mark_u, du) \
+            + _ppx(i, f, prev, o_ptr, o_cus, o_lam, mark_u, du)
+        if ld > lu:
+            extra += w[i] * (ld - lu)
+    lazy_out[0] = e_u + extra
+    lazy_out[1] = e_d
+    lazy_out[2] = e_u
+    lazy_out[3] = 2.0  # finished by the two-step form
+    return True
+
+
+@nb.njit(cache=_CACHE, nogil=True)
 def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
              o_ptr, o_cus, o_lam, slot_ptr, sl_ptr, sl_sup, sl_lam,
              s_out, w, q, A, S_q, market, eps, max_iter, pull_frac,
-             shock_idx, shock_val, trace, tag0, max_pulls, lazy, r_up, lazy_out,
+             shock_idx, shock_val, trace, tag0, max_pulls, lazy, r_up, lazy_out, lzv, lzl,
              h_d, h_u, xd, M, U, psi, D, stamp_j, stamp_i, stamp_src, seen, slot_seen,
              q_changed, damaged_flag, mark_u, du,
              dirty_d, dirty_u, J, I, src, touched, slots, damaged, qlist, ext):
@@ -296,6 +424,13 @@ def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
                           lazy_out):
                 converged = True
                 break
+            if lazy >= 2 and nd == 0 and pull_u and _lazy_stop2(
+                    shock_idx[0], tag - 1, nu, dirty_u, mark_u, du, u_ptr, u_sup, u_lam, o_ptr,
+                    o_cus, o_lam, r_up, w, eps, tag, nt, touched, h_d, h_u, pull_cost_u // 4,
+                    lzv, lzl, lazy_out):
+                it += 1  # stopped at the next step, whose h_d equals this one's
+                converged = True
+                break
         if hand_over and pull_u:
             aborted = True  # h_d's changes of this step are on the reset lists too
             break
@@ -410,7 +545,7 @@ def _reset(touched, nt, slots, ns, h_d, h_u, xd, M, U, psi, seen, D, slot_seen, 
 
 
 @nb.njit(cache=_CACHE, nogil=True)
-def _esri_loop(firms, out, tag0, max_pulls, lazy, r_up, n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
+def _esri_loop(firms, out, tag0, max_pulls, lazy, r_up, lzv, lzl, n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
                o_ptr, o_cus, o_lam, slot_ptr, sl_ptr, sl_sup, sl_lam,
                s_out, w, q, A, S_q, market, eps, max_iter, pull_frac,
                h_d, h_u, xd, M, U, psi, D, stamp_j, stamp_i, stamp_src, seen, slot_seen,
@@ -420,6 +555,7 @@ def _esri_loop(firms, out, tag0, max_pulls, lazy, r_up, n, G, d_ptr, d_slot, d_l
     one_val = np.ones(1)
     lazy_out = np.zeros(4)
     n_lazy = 0
+    n_lazy2 = 0
     tag = tag0
     for r in range(len(firms)):
         one_idx[0] = firms[r]
@@ -428,7 +564,7 @@ def _esri_loop(firms, out, tag0, max_pulls, lazy, r_up, n, G, d_ptr, d_slot, d_l
             n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
             o_ptr, o_cus, o_lam, slot_ptr, sl_ptr, sl_sup, sl_lam,
             s_out, w, q, A, S_q, market, eps, max_iter, pull_frac,
-            one_idx, one_val, False, tag, max_pulls, lazy, r_up, lazy_out,
+            one_idx, one_val, False, tag, max_pulls, lazy, r_up, lazy_out, lzv, lzl,
             h_d, h_u, xd, M, U, psi, D, stamp_j, stamp_i, stamp_src, seen, slot_seen,
             q_changed, damaged_flag, mark_u, du,
             dirty_d, dirty_u, J, I, src, touched, slots, damaged, qlist, ext)
@@ -436,12 +572,14 @@ def _esri_loop(firms, out, tag0, max_pulls, lazy, r_up, n, G, d_ptr, d_slot, d_l
         e_d = 0.0
         e_u = 0.0
         cnt = nt if nt >= 0 else -nt - 1
-        if lazy_out[3] == 1.0:  # stopped by _lazy_stop, which summed the results
+        if lazy_out[3] > 0.0:  # stopped by _lazy_stop(2), which summed the results
             e_all = lazy_out[0]
             e_d = lazy_out[1]
             e_u = lazy_out[2]
             cnt = 0
             n_lazy += 1
+            if lazy_out[3] == 2.0:
+                n_lazy2 += 1
         for a in range(cnt):
             f = touched[a]
             hd = h_d[f]
@@ -456,7 +594,7 @@ def _esri_loop(firms, out, tag0, max_pulls, lazy, r_up, n, G, d_ptr, d_slot, d_l
         out[r, 3] = it  # -1: aborted (needs the batched engine)
         _reset(touched, nt, slots, ns, h_d, h_u, xd, M, U, psi, seen, D, slot_seen, market, q, A, S_q)
         tag += max_iter + 1  # the next run's tag0 is above every tag this run can have used
-    return tag, n_lazy
+    return tag, n_lazy, n_lazy2
 
 
 class NumbaRunner:
@@ -472,17 +610,24 @@ class NumbaRunner:
     #: (15 against 24 min at 250k for 0); without it 0 is best by about 8%.
     HANDOVER_PULLS = 3
 
-    def __init__(self, k: Any, pull_frac: float | None = None, lazy: bool = True):
+    def __init__(self, k: Any, pull_frac: float | None = None, lazy: int = 2):
         self.k = k
         self.pull_frac = float(self.PULL_FRAC if pull_frac is None else pull_frac)
         # the lazy last upstream step (_lazy_stop) needs rows of Lambda_u summing to <= 1: always
         # true of W / s_out; with revenues, only where each firm's revenue covers its sales
         firms = np.arange(k.n)
         rows = np.bincount(np.repeat(firms, np.diff(k.o_ptr)), weights=k.o_lam, minlength=k.n)
-        self.lazy = bool(lazy) and (k.n == 0 or float(rows.max()) <= LAZY_ROW_SUM)
+        # 0: off; 1: the one-step form only; 2: also the two-step form
+        self.lazy = int(lazy) if (k.n == 0 or float(rows.max()) <= LAZY_ROW_SUM) else 0
         # r = Lambda_u^T w: what one unit of upstream loss at a customer adds to ESRI_up next step
-        self.r_up = np.bincount(np.repeat(firms, np.diff(k.u_ptr)), weights=k.w[k.u_sup] * k.u_lam,
-                                minlength=k.n)
+        # and r2 = Lambda_u^T r, the same two steps later (rows of one (2, n) array)
+        cus_of_link = np.repeat(firms, np.diff(k.u_ptr))
+        r = np.bincount(cus_of_link, weights=k.w[k.u_sup] * k.u_lam, minlength=k.n)
+        r2 = np.bincount(cus_of_link, weights=r[k.u_sup] * k.u_lam, minlength=k.n)
+        self.r_up = np.vstack([r, r2])
+        # scratch of _lazy_stop2: values (2, n) and lists + step stamps (3, n)
+        self.lzv = np.zeros((2, max(k.n, 1)))
+        self.lzl = np.zeros((3, max(k.n, 1)), dtype=np.int64)
         n = k.n
         G = k.n_slots
         self.h_d = np.ones(n)
@@ -514,6 +659,8 @@ class NumbaRunner:
         self.tag = 0
         #: cascades finished by _lazy_stop so far (for tests and benchmarks)
         self.lazy_stops = 0
+        #: of which by the two-step form (_lazy_stop2)
+        self.lazy2_stops = 0
 
     def _args(self) -> tuple:
         k = self.k
@@ -534,7 +681,8 @@ class NumbaRunner:
         ext = np.zeros((min(k.max_iter, 100_000), 2)) if trace else np.zeros((1, 2))
         nt, ns, it, conv, nrows = _cascade(*self._args(), np.asarray(idx, dtype=np.int64),
                                            np.asarray(val, dtype=float), trace, self.tag, -1,
-                                           False, self.r_up, np.zeros(4), *self._work(), ext)
+                                           0, self.r_up, np.zeros(4), self.lzv, self.lzl,
+                                           *self._work(), ext)
         self.tag += int(it) + 1
         touched = self.lists[5]
         cnt = nt if nt >= 0 else -nt - 1
@@ -555,10 +703,11 @@ class NumbaRunner:
         step = 64
         for a in range(0, len(firms), step):
             part = np.asarray(firms[a:a + step], dtype=np.int64)
-            tag, n_lazy = _esri_loop(part, out[a:a + step], self.tag, limit, self.lazy,
-                                     self.r_up, *self._args(), *self._work(), np.zeros((1, 2)))
+            tag, n_lazy, n_lazy2 = _esri_loop(part, out[a:a + step], self.tag, limit, self.lazy,
+                                              self.r_up, self.lzv, self.lzl, *self._args(), *self._work(), np.zeros((1, 2)))
             self.tag = int(tag)
             self.lazy_stops += int(n_lazy)
+            self.lazy2_stops += int(n_lazy2)
             if on_progress is not None:
                 on_progress(len(part))
         return out

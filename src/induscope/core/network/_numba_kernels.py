@@ -46,6 +46,65 @@ LAZY_ROW_SUM = 1.0 + 1e-9
 
 
 @nb.njit(cache=_CACHE, nogil=True)
+def _px(j, prev, o_ptr, o_cus, o_lam, mark_u, du):
+    """(P x)_j for x = the previous step's upstream decreases (du where mark_u == prev)."""
+    acc = 0.0
+    for g in range(o_ptr[j], o_ptr[j + 1]):
+        c = o_cus[g]
+        if mark_u[c] == prev:
+            acc += o_lam[g] * du[c]
+    return acc
+
+
+@nb.njit(cache=_CACHE, nogil=True)
+def _ppx(i, f, prev, o_ptr, o_cus, o_lam, mark_u, du):
+    """(P y)_i with y = P' x (y_f = 0): the decrease of supplier i two steps after x."""
+    acc = 0.0
+    for g in range(o_ptr[i], o_ptr[i + 1]):
+        j = o_cus[g]
+        if j != f:
+            acc += o_lam[g] * _px(j, prev, o_ptr, o_cus, o_lam, mark_u, du)
+    return acc
+
+
+@nb.njit(cache=_CACHE, nogil=True)
+def _finish_lazy(two, f, prev, nu, dirty_u, r_next, w_delta_f, nt, touched, h_d, h_u, w, o_ptr,
+                 o_cus, o_lam, mark_u, du, lazy_out, kind):
+    """Results of a lazily stopped cascade: ESRI_up = sum_i w_i (1 - h_u_i) over the state before
+    the skipped step(s) + sum_c x_c r_next_c - w_delta_f (x = the last materialised decreases);
+    ESRI_down from h_d; ESRI = ESRI_up + sum over h_d < 1 of w (l_d - l_u)+, with l_u of those
+    firms advanced by one (``two`` False) or two steps."""
+    e_u = 0.0
+    for a in range(nt):
+        i = touched[a]
+        e_u += w[i] * (1.0 - h_u[i])
+    for a in range(nu):
+        c = dirty_u[a]
+        if mark_u[c] == prev:
+            e_u += du[c] * r_next[c]
+    e_u -= w_delta_f
+    e_d = 0.0
+    extra = 0.0
+    for a in range(nt):
+        i = touched[a]
+        ld = 1.0 - h_d[i]
+        if ld <= 0.0:
+            continue
+        e_d += w[i] * ld
+        if i == f:
+            continue  # l_u = l_d = 1
+        lu = 1.0 - h_u[i] + _px(i, prev, o_ptr, o_cus, o_lam, mark_u, du)
+        if two:
+            lu += _ppx(i, f, prev, o_ptr, o_cus, o_lam, mark_u, du)
+        if ld > lu:
+            extra += w[i] * (ld - lu)
+    lazy_out[0] = e_u + extra
+    lazy_out[1] = e_d
+    lazy_out[2] = e_u
+    lazy_out[3] = kind
+
+
+@nb.njit(cache=_CACHE, nogil=True)
 def _lazy_stop(f, prev, nu, dirty_u, mark_u, du, u_ptr, u_sup, o_ptr, o_cus, o_lam, r_up, w, eps,
                stamp_i, tag, nt, touched, h_d, h_u, lazy_out):
     """The last upstream step of an ESRI cascade without its full pass, when that is exact.
@@ -71,73 +130,13 @@ def _lazy_stop(f, prev, nu, dirty_u, mark_u, du, u_ptr, u_sup, o_ptr, o_cus, o_l
             if i == f or stamp_i[i] == cert:
                 continue
             stamp_i[i] = cert
-            dl = 0.0
-            for g in range(o_ptr[i], o_ptr[i + 1]):
-                cc = o_cus[g]
-                if mark_u[cc] == prev:
-                    dl += o_lam[g] * du[cc]
-            if dl > eps:
+            if _px(i, prev, o_ptr, o_cus, o_lam, mark_u, du) > eps:
                 return False
     # settled: ESRI_up(t) = ESRI_up(t-1) + w . delta(t)
-    e_u = 0.0
-    for a in range(nt):
-        i = touched[a]
-        e_u += w[i] * (1.0 - h_u[i])
-    for a in range(nu):
-        c = dirty_u[a]
-        if mark_u[c] == prev:
-            e_u += du[c] * r_up[0, c]
-    pf = 0.0
-    for g in range(o_ptr[f], o_ptr[f + 1]):
-        cc = o_cus[g]
-        if mark_u[cc] == prev:
-            pf += o_lam[g] * du[cc]
-    e_u -= w[f] * pf
-    # ESRI_down from h_d (already at step t); ESRI = ESRI_up + sum over h_d < 1 of w (l_d - l_u)+
-    e_d = 0.0
-    extra = 0.0
-    for a in range(nt):
-        i = touched[a]
-        ld = 1.0 - h_d[i]
-        if ld <= 0.0:
-            continue
-        e_d += w[i] * ld
-        if i == f:
-            continue  # l_u = l_d = 1
-        lu = 1.0 - h_u[i]
-        for g in range(o_ptr[i], o_ptr[i + 1]):
-            cc = o_cus[g]
-            if mark_u[cc] == prev:
-                lu += o_lam[g] * du[cc]
-        if ld > lu:
-            extra += w[i] * (ld - lu)
-    lazy_out[0] = e_u + extra
-    lazy_out[1] = e_d
-    lazy_out[2] = e_u
-    lazy_out[3] = 1.0
+    _finish_lazy(False, f, prev, nu, dirty_u, r_up[0], w[f] * _px(f, prev, o_ptr, o_cus, o_lam,
+                 mark_u, du), nt, touched, h_d, h_u, w, o_ptr, o_cus, o_lam, mark_u, du,
+                 lazy_out, 1.0)
     return True
-
-
-@nb.njit(cache=_CACHE, nogil=True)
-def _px(j, prev, o_ptr, o_cus, o_lam, mark_u, du):
-    """(P x)_j for x = the previous step's upstream decreases (du where mark_u == prev)."""
-    acc = 0.0
-    for g in range(o_ptr[j], o_ptr[j + 1]):
-        c = o_cus[g]
-        if mark_u[c] == prev:
-            acc += o_lam[g] * du[c]
-    return acc
-
-
-@nb.njit(cache=_CACHE, nogil=True)
-def _ppx(i, f, prev, o_ptr, o_cus, o_lam, mark_u, du):
-    """(P y)_i with y = P' x (y_f = 0): the decrease of supplier i two steps after x."""
-    acc = 0.0
-    for g in range(o_ptr[i], o_ptr[i + 1]):
-        j = o_cus[g]
-        if j != f:
-            acc += o_lam[g] * _px(j, prev, o_ptr, o_cus, o_lam, mark_u, du)
-    return acc
 
 
 @nb.njit(cache=_CACHE, nogil=True)
@@ -211,38 +210,13 @@ def _lazy_stop2(f, prev, nu, dirty_u, mark_u, du, u_ptr, u_sup, u_lam, o_ptr, o_
             return False
     # settled: the cascade stops at t + 1
     pxf = _px(f, prev, o_ptr, o_cus, o_lam, mark_u, du)
-    e_u = 0.0
-    for a in range(nt):
-        i = touched[a]
-        e_u += w[i] * (1.0 - h_u[i])
-    for a in range(nu):
-        c = dirty_u[a]
-        if mark_u[c] == prev:
-            e_u += du[c] * (r_up[0, c] + r_up[1, c])
     fy = 0.0
     for g in range(o_ptr[f], o_ptr[f + 1]):
         j = o_cus[g]
         if j != f:
             fy += o_lam[g] * _px(j, prev, o_ptr, o_cus, o_lam, mark_u, du)
-    e_u -= (w[f] + r_up[0, f]) * pxf + w[f] * fy
-    e_d = 0.0
-    extra = 0.0
-    for a in range(nt):
-        i = touched[a]
-        ld = 1.0 - h_d[i]
-        if ld <= 0.0:
-            continue
-        e_d += w[i] * ld
-        if i == f:
-            continue
-        lu = (1.0 - h_u[i]) + _px(i, prev, o_ptr, o_cus, o_lam, mark_u, du) \
-            + _ppx(i, f, prev, o_ptr, o_cus, o_lam, mark_u, du)
-        if ld > lu:
-            extra += w[i] * (ld - lu)
-    lazy_out[0] = e_u + extra
-    lazy_out[1] = e_d
-    lazy_out[2] = e_u
-    lazy_out[3] = 2.0  # finished by the two-step form
+    _finish_lazy(True, f, prev, nu, dirty_u, r_up[2], (w[f] + r_up[0, f]) * pxf + w[f] * fy, nt,
+                 touched, h_d, h_u, w, o_ptr, o_cus, o_lam, mark_u, du, lazy_out, 2.0)
     return True
 
 
@@ -620,11 +594,11 @@ class NumbaRunner:
         # 0: off; 1: the one-step form only; 2: also the two-step form
         self.lazy = int(lazy) if (k.n == 0 or float(rows.max()) <= LAZY_ROW_SUM) else 0
         # r = Lambda_u^T w: what one unit of upstream loss at a customer adds to ESRI_up next step
-        # and r2 = Lambda_u^T r, the same two steps later (rows of one (2, n) array)
+        # and r2 = Lambda_u^T r, the same two steps later (rows r, r2, r + r2 of one array)
         cus_of_link = np.repeat(firms, np.diff(k.u_ptr))
         r = np.bincount(cus_of_link, weights=k.w[k.u_sup] * k.u_lam, minlength=k.n)
         r2 = np.bincount(cus_of_link, weights=r[k.u_sup] * k.u_lam, minlength=k.n)
-        self.r_up = np.vstack([r, r2])
+        self.r_up = np.vstack([r, r2, r + r2])
         # scratch of _lazy_stop2: values (2, n) and lists + step stamps (3, n)
         self.lzv = np.zeros((2, max(k.n, 1)))
         self.lzl = np.zeros((3, max(k.n, 1)), dtype=np.int64)

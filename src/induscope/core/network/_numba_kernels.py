@@ -398,7 +398,7 @@ def _cascade(n, G, d_ptr, d_slot, d_lam, slot_owner, u_ptr, u_sup, u_lam,
                           lazy_out):
                 converged = True
                 break
-            if lazy >= 2 and nd == 0 and pull_u and _lazy_stop2(
+            if lazy >= 2 and nd == 0 and pull_u and it < max_iter and _lazy_stop2(
                     shock_idx[0], tag - 1, nu, dirty_u, mark_u, du, u_ptr, u_sup, u_lam, o_ptr,
                     o_cus, o_lam, r_up, w, eps, tag, nt, touched, h_d, h_u, pull_cost_u // 4,
                     lzv, lzl, lazy_out):

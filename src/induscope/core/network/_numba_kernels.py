@@ -199,9 +199,8 @@ def _lazy_stop2(f, prev, nu, dirty_u, mark_u, du, u_ptr, u_sup, u_lam, o_ptr, o_
     # only where the bound z_i + slack exceeds eps is delta_i(t + 1) evaluated exactly
     for a in range(nz):
         i = lzl[1, a]
-        if lzv[1, i] + slack <= eps or lzv[1, i] < 0.0:
+        if lzv[1, i] + slack <= eps:
             continue
-        lzv[1, i] = -1.0  # listed once
         for g in range(o_ptr[i], o_ptr[i + 1]):
             work += 1 + o_ptr[o_cus[g] + 1] - o_ptr[o_cus[g]]
         if work > budget:

@@ -402,8 +402,8 @@ def esri_many(kernel: CascadeKernel, firms: np.ndarray, *, engine: str = "auto",
               on_progress: Callable[[int], None] | None = None,
               pull_frac: float | None = None) -> np.ndarray:
     """(len(firms), 4) array: ESRI, ESRI_down, ESRI_up, iterations for psi = e_f of each firm
-    (network firm indices). With numba and many firms, cascades that would need full-network
-    steps are finished by the batched engine (``batch.esri_hybrid``): same results."""
+    (network firm indices). With numba and many firms, long cascades (more than a
+    few full-network steps) are finished by the batched engine (``batch.esri_hybrid``): same results."""
     pos = kernel.pos[np.asarray(firms, dtype=np.int64)]
     engine = _kernels.resolve_engine(engine)
     if engine == "numba" and pull_frac is None and len(pos) >= HYBRID_MIN:

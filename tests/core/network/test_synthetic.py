@@ -88,3 +88,32 @@ def test_power_law_network():
     a = power_law_network(300, ["x"], seed=1)
     b = power_law_network(300, ["x"], seed=1)
     pd.testing.assert_frame_equal(a[1], b[1])
+
+
+def test_truncated_power_law_network_follows_the_published_specification():
+    from induscope.core.network.synthetic import truncated_power_law_network
+
+    codes = [f"i{k}" for k in range(30)]
+    firms, links = truncated_power_law_network(3000, codes, mean_out_degree=8, max_degree=128, seed=5)
+    deg = links.groupby("supplier").size()
+    assert len(links) == 3000 * 8 and len(deg) == 3000  # every firm sells, exactly 8n links
+    assert deg.min() >= 1 and deg.max() <= 128
+    assert (deg > 20).any()  # a power-law tail, not all near the mean
+    assert not (links["supplier"] == links["customer"]).any()
+    assert not links.duplicated(["supplier", "customer"]).any()
+    assert links["value"].between(0.1, 1.1).all()
+    # industries in blocks of n // industries, in order
+    assert list(firms["industry"].iloc[[0, 99, 100, 2999]]) == ["i0", "i0", "i1", "i29"]
+    assert firms["industry"].value_counts().nunique() == 1
+    again = truncated_power_law_network(3000, codes, mean_out_degree=8, seed=5)
+    pd.testing.assert_frame_equal(links, again[1])
+
+
+def test_truncated_power_law_network_remainder_and_errors():
+    from induscope.core.network.synthetic import truncated_power_law_network
+
+    firms, links = truncated_power_law_network(103, ["a", "b", "c", "d", "e"], seed=1)
+    assert firms["industry"].value_counts().to_dict() == {"a": 21, "b": 21, "c": 21, "d": 20, "e": 20}
+    assert len(links) == 103 * 8
+    with pytest.raises(InputError):
+        truncated_power_law_network(4, ["a", "b", "c", "d", "e"])

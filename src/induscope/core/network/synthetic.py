@@ -9,7 +9,9 @@ Two generators:
   values of a sector pair add up to Z_kl (so aggregating the firm network gives back Z, up to
   pairs that got no link).
 - ``power_law_network``: a directed Chung-Lu network with power-law expected in- and out-degrees
-  and random industries, the kind of network the published ESRI benchmarks use.
+  and random industries.
+- ``truncated_power_law_network``: the specification of the published ESRIcascade.jl /
+  fastcascade benchmark (truncated power-law out-degrees, uniform customers, industries in blocks).
 
 Everything is vectorised: 250k firms and 2M links build in seconds. Same seed -> same network.
 """
@@ -205,4 +207,57 @@ def power_law_network(n_firms: int, industries: Sequence[str], mean_out_degree: 
     sales = np.bincount(s, weights=value, minlength=n)
     firms = pd.DataFrame({"firm": ids, "industry": ind, "size": sales})
     links = pd.DataFrame({"supplier": ids[s], "customer": ids[c], "value": value})
+    return firms, links
+
+
+def truncated_power_law_network(n_firms: int, industries: Sequence[str], mean_out_degree: int = 8,
+                                exponent: float = 2.3, max_degree: int = 128,
+                                seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The network specification of the published ESRIcascade.jl / fastcascade benchmark.
+
+    Out-degrees are drawn from P(k) ~ k^-exponent on k = 1..max_degree, then moved one link at a
+    time (random firms, staying within 1..max_degree) until they sum to exactly
+    n_firms x mean_out_degree. Each supplier's customers are distinct, uniform over the other
+    firms (so in-degrees are about Poisson(mean_out_degree)); link values are 0.1 + U(0, 1).
+    Industries are assigned in blocks: n_firms // len(industries) firms per industry in order,
+    the remainder one each to the first industries. Same specification as the published
+    benchmark, not the same random stream (theirs is Julia's MersenneTwister(42)).
+    Returns (firms, links) like ``power_law_network``.
+    """
+    industries = [str(s) for s in industries]
+    n, m_ind, k = int(n_firms), len(industries), int(mean_out_degree)
+    if m_ind == 0 or n < m_ind or n <= k:
+        raise InputError(f"n_firms must be at least the number of industries ({m_ind}) and exceed "
+                         f"mean_out_degree ({k}), got {n_firms}")
+    rng = np.random.default_rng(seed)
+    kmax = min(n - 1, int(max_degree))
+    p = np.arange(1, kmax + 1, dtype=float) ** (-exponent)
+    deg = rng.choice(np.arange(1, kmax + 1), size=n, p=p / p.sum())
+    gap = n * k - int(deg.sum())
+    while gap != 0:  # one link at a time on random firms, as the specification says
+        f = rng.integers(0, n, size=min(abs(gap), n))
+        f = np.unique(f)  # at most one change per firm per round keeps the bounds exact
+        f = f[deg[f] < kmax] if gap > 0 else f[deg[f] > 1]
+        f = f[:abs(gap)]
+        deg[f] += 1 if gap > 0 else -1
+        gap -= len(f) if gap > 0 else -len(f)
+    sup = np.repeat(np.arange(n, dtype=np.int64), deg)
+    cus = np.empty(len(sup), dtype=np.int64)
+    todo = np.arange(len(sup))
+    while len(todo):  # redraw self-links and repeated customers of a supplier until none is left
+        c = rng.integers(0, n - 1, size=len(todo))
+        cus[todo] = c + (c >= sup[todo])  # uniform over the other n - 1 firms
+        key = sup * n + cus
+        order = np.argsort(key, kind="stable")
+        dup = np.zeros(len(key), dtype=bool)
+        dup[order[1:]] = key[order[1:]] == key[order[:-1]]
+        todo = np.flatnonzero(dup)
+    value = 0.1 + rng.random(len(sup))
+    ids = _firm_ids(n)
+    per, extra = divmod(n, m_ind)
+    ind_idx = np.concatenate([np.repeat(np.arange(m_ind), per), np.arange(extra)])
+    ind = np.array(industries, dtype=object)[ind_idx]
+    sales = np.bincount(sup, weights=value, minlength=n)
+    firms = pd.DataFrame({"firm": ids, "industry": ind, "size": sales})
+    links = pd.DataFrame({"supplier": ids[sup], "customer": ids[cus], "value": value})
     return firms, links

@@ -45,8 +45,10 @@ DEFAULT_EPS = 0.01
 DEFAULT_MAX_ITER = 100_000
 #: market capacities at or below this are treated as 1 (the reference implementation's guard)
 A_FLOOR = 1e-10
-#: from this many firms on, ESRI runs hand big cascades to the batched engine (numba engine only)
-HYBRID_MIN = 32
+#: from this many firms on, ESRI runs hand big cascades to the batched engine (numba engine only);
+#: measured at 100k firms: even at 4 firms with long cascades, 8 on random firms; 2x faster at 16
+#: firms on the 1,232-firm IHS fixture (bench/bench_esri.py)
+HYBRID_MIN = 8
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,7 +1,7 @@
 """GPU ESRI benchmark: the batched engine (CuPy) on directed power-law networks.
 
-Same networks as bench_esri.py (Chung-Lu, exponent 2.5, mean out-degree 8, 616 IHS industries,
-eps 0.01). For each size: the GPU result of a random sample of firms is checked against the CPU
+Same networks as `bench_esri.py --network chung-lu` (Chung-Lu, exponent 2.5, mean out-degree 8,
+616 IHS industries, eps 0.01), replaceability off: the hard case. For each size: the GPU result of a random sample of firms is checked against the CPU
 engine (max abs difference, equal iteration counts), then all firms run on the GPU in pieces
 until the time budget is spent (the rest is extrapolated and flagged), then a batch of random
 partial-loss scenarios. Without CuPy or a device everything runs on the CPU (numba/numpy batched

@@ -1,6 +1,6 @@
 """Synthetic firm-to-firm networks.
 
-Two generators:
+Three generators:
 
 - ``synthetic_firm_network``: firms and links consistent with an input-output table. Firms are
   allocated to sectors by gross output x, firm sizes within a sector are heavy-tailed (Pareto) and
@@ -234,9 +234,9 @@ def truncated_power_law_network(n_firms: int, industries: Sequence[str], mean_ou
     p = np.arange(1, kmax + 1, dtype=float) ** (-exponent)
     deg = rng.choice(np.arange(1, kmax + 1), size=n, p=p / p.sum())
     gap = n * k - int(deg.sum())
-    while gap != 0:  # one link at a time on random firms, as the specification says
+    while gap != 0:  # +-1 link on random firms (at most once per firm per round) until exact
         f = rng.integers(0, n, size=min(abs(gap), n))
-        f = np.unique(f)  # at most one change per firm per round keeps the bounds exact
+        f = np.unique(f)  # one change per firm per round keeps every degree within 1..kmax
         f = f[deg[f] < kmax] if gap > 0 else f[deg[f] > 1]
         f = f[:abs(gap)]
         deg[f] += 1 if gap > 0 else -1

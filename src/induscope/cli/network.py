@@ -16,7 +16,10 @@ _ESS = typer.Option(..., "--essentiality",
                     help="E.csv: square 0/1/2 matrix, industry codes as header and first column "
                          "(rows = supplier industry; 2 essential, 1 linear, 0 none).")
 _MARKET = typer.Option(False, "--market", help="Replaceability by competitors of the same market "
-                                                "(the 'market' column, else the industry).")
+                                                "(the 'market' column, else the industry), as in Diem et "
+                                                "al. and the published benchmarks. Without it, cascades "
+                                                "on large benchmark networks often reach most firms and "
+                                                "all-firm runs take hours at 250k firms (docs/esri.md).")
 _EPS = typer.Option(0.01, "--eps", help="Stop after the first step whose largest decrease of h is <= eps.")
 _REV = typer.Option(False, "--revenue", help="Upstream weights W_ij / revenue_i (FIRMS 'revenue' column).")
 _COSTS = typer.Option(False, "--costs", help="Cost correction of downstream weights (FIRMS 'costs' column).")

@@ -1,11 +1,13 @@
 # make run : create .venv, install, build the demo workspace if missing, serve http://127.0.0.1:8000
-# make test: create .venv, install with test extras, run the test suite
+# make test: create .venv, install with test extras, run the whole test suite (slow tests included)
+# make test-fast: the same without the tests marked slow (the inner loop while editing)
+# make bench: the quick benchmarks (bench/run_all.py; results under bench/results/quick/)
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 HOME_DIR ?= $(or $(INDUSCOPE_HOME),$(CURDIR)/workspace)
 
-.PHONY: run test install install-test demo bench clean
+.PHONY: run test test-fast install install-test demo bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,11 +33,15 @@ demo: install
 run: demo
 	$(BIN)/induscope --workspace "$(HOME_DIR)" serve --host 127.0.0.1 --port 8000
 
+# PYTEST_ARGS: extra pytest options, e.g. make test PYTEST_ARGS="--durations=25"
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install-test
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 bench: install-test
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

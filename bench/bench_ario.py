@@ -1,25 +1,32 @@
-"""ARIO per-step speed and memory: induscope against BoARIO 0.7.2, on synthetic MRIO tables.
+"""ARIO per-step time and memory: induscope against BoARIO 0.7.2, on synthetic MRIO tables.
 
 Sizes: 49 regions x 40 / 80 / 163 sectors = 1,960 / 3,920 / 7,987 industries (EXIOBASE's shape).
-Each tool runs in its own subprocess on the same table (same seed), so peak memory (ru_maxrss) is
-its own; a third subprocess only builds the table, to show what the data alone takes. Both simulate
-the same shock (30 % of the productive capital of three industries destroyed at step 1, recovered
-linearly over 30 steps) with default parameters. BoARIO is slow, so it runs a few steps; we run
-more; the trajectories (production, capacity, unmet final demand) are compared over the steps both
-ran, and the speed-up is taken over those same steps.
+Both simulate the same shock (30 % of the productive capital of three industries destroyed at
+step 1, recovered linearly over 30 steps) with default parameters, over the same ``--steps``
+steps (31 by default: the steady step 0, the event step 1, 29 steps of recovery).
 
-    python bench/bench_ario.py                      # all sizes, writes bench/results/ario.json
-    python bench/bench_ario.py --sizes 1960 --boario-steps 3
-    python bench/bench_ario.py --gpu                # our CPU path against our GPU path(s), no BoARIO
+Method: every run is a fresh subprocess on the same table (same seed), so its peak memory
+(ru_maxrss) is its own; a separate subprocess only builds the table, to show what the data alone
+takes. Inside a run, each side first warms up on a small table with the same kind of event
+(imports, first allocations, code paths), then builds its model on the big table (init, timed
+apart) and runs every step, each timed alone (wall: perf_counter, CPU: process_time). Rounds of
+(BoARIO, ours) are interleaved with the order alternating, ``--repeats`` rounds (at least 3).
+Reported: per tool, the median over rounds of the median step time without the event step, the
+event step apart, init apart, with every run's times and the load average before and after it.
+Every series (production, capacity, unmet final demand) is compared over every step.
 
-GPU mode writes bench/results/gpu_ario.json, and $OUT/gpu_ario.json when OUT is set.
+    python bench/bench_ario.py                                  # all sizes, writes bench/results/ario.json
+    python bench/bench_ario.py --sizes 1960 --out x.json        # the quick run of `make bench`
+    python bench/bench_ario.py --gpu                            # our CPU path against our GPU path(s)
+
+GPU mode writes bench/results/gpu_ario.json, and $OUT/gpu_ario.json when OUT is set (the device
+machine's output folder, set by its runner: not a setting of the project).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -31,12 +38,18 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+from _benchutil import RESULTS, load, machine, ratio, summary, write_json  # noqa: E402
 
 SIZES = {1960: (49, 40), 3920: (49, 80), 7987: (49, 163)}
 SEED = 2024
 HIT = 3           # industries hit (region 0, sectors 0..2)
 SHARE = 0.3       # of their productive capital
+OCCURRENCE = 1    # the event step
+WARMUP = (3, 4)   # regions x sectors of the warm-up table
 SERIES = ("production", "capacity", "fd_unmet")
+AGREE = 1e-9      # relative to baseline production; the reference test asks 1e-6
 GPU_NAME: list[str] = []
 
 
@@ -126,19 +139,17 @@ def worker_data(R, S, steps, out):
     np.savez(out, rss=_rss_gb(), density=np.count_nonzero(d["Z"]) / d["Z"].size)
 
 
-def worker_ours(R, S, steps, out, backend="cpu", storage="auto"):
+def _ours_run(d, steps, backend="cpu", storage="auto", timed=True):
     from induscope.core.iomodels.ario import ARIOModel
     from induscope.core.iomodels.ario_events import CapitalRecover
 
-    d = make_mrio(R, S, seed=SEED)
     table = to_iotable(d)
-    del d["Z"]
+    d.pop("Z", None)
     t0 = time.perf_counter()
     model = ARIOModel(table, backend=backend, storage=storage)
     init = time.perf_counter() - t0
     del table
-    ev = CapitalRecover(impact=_impact(d, model.K), occurrence=1, duration=1, recovery_tau=30)
-    model.run(ev, steps=2)                       # warm-up (imports, first allocations)
+    ev = CapitalRecover(impact=_impact(d, model.K), occurrence=OCCURRENCE, duration=1, recovery_tau=30)
     stamps, cpu = [], []
 
     def tick(i):
@@ -147,28 +158,28 @@ def worker_ours(R, S, steps, out, backend="cpu", storage="auto"):
 
     t0, c0 = time.perf_counter(), time.process_time()
     res = model.run(ev, steps=steps, on_step=tick)
-    per_step = np.diff([t0] + stamps)
-    np.savez(out, per_step=per_step, cpu_per_step=np.diff([c0] + cpu), init=init, rss=_rss_gb(), x0=res.x0,
-             storage=model.storage,
-             backend=model.backend, passes=res.info["passes_over_Z"],
-             **{k: res.series[k] for k in SERIES})
+    return model, res, init, np.diff([t0] + stamps), np.diff([c0] + cpu)
 
 
-def worker_boario(R, S, steps, out):
-    import logging
-    import warnings
+def worker_ours(R, S, steps, out, backend="cpu", storage="auto"):
+    _ours_run(make_mrio(*WARMUP, seed=SEED + 1), 3, backend, storage)             # warm-up
+    d = make_mrio(R, S, seed=SEED)
+    load_before = load()
+    model, res, init, per_step, cpu_per_step = _ours_run(d, steps, backend, storage)
+    np.savez(out, per_step=per_step, cpu_per_step=cpu_per_step, init=init, rss=_rss_gb(), x0=res.x0,
+             storage=model.storage, backend=model.backend, passes=res.info["passes_over_Z"],
+             load_before=load_before, load_after=load(), **{k: res.series[k] for k in SERIES})
 
+
+def _boario_run(d, steps):
     import pandas as pd
-
-    warnings.simplefilter("ignore")
-    logging.getLogger("boario").setLevel(logging.CRITICAL)
     import boario.event as bev
     from boario.extended_models import ARIOPsiModel
     from boario.simulation import Simulation
 
-    d = make_mrio(R, S, seed=SEED)
     io = to_pymrio(d)
-    del d["Z"], d["Y"]
+    d.pop("Z", None)
+    d.pop("Y", None)
     t0 = time.perf_counter()
     model = ARIOPsiModel(io)
     del io
@@ -177,8 +188,8 @@ def worker_boario(R, S, steps, out):
         init = time.perf_counter() - t0
         K = pd.Series(model.productive_capital, index=model.industries)
         imp = _impact(d, K.reindex(pd.MultiIndex.from_product([d["regions"], d["sectors"]])).to_numpy())
-        ev = bev.from_series(pd.Series(imp), event_type="recovery", occurrence=1, duration=1, recovery_tau=30,
-                             event_monetary_factor=10 ** 6)
+        ev = bev.from_series(pd.Series(imp), event_type="recovery", occurrence=OCCURRENCE, duration=1,
+                             recovery_tau=30, event_monetary_factor=10 ** 6)
         sim.add_event(ev)
         per_step, cpu = [], []
         for _ in range(steps):
@@ -190,9 +201,23 @@ def worker_boario(R, S, steps, out):
         series = {"production": sim.production_realised, "capacity": sim.production_capacity,
                   "fd_unmet": sim.final_demand_undist}
         series = {k: v.reindex(columns=cols).to_numpy()[:steps] for k, v in series.items()}
+    return init, np.array(per_step), np.array(cpu), series
+
+
+def worker_boario(R, S, steps, out):
+    import logging
+    import warnings
+
+    warnings.simplefilter("ignore")
+    logging.getLogger("boario").setLevel(logging.CRITICAL)
+    _boario_run(make_mrio(*WARMUP, seed=SEED + 1), 3)                               # warm-up
+    d = make_mrio(R, S, seed=SEED)
+    load_before = load()
+    init, per_step, cpu, series = _boario_run(d, steps)
     for h in list(logging.getLogger("boario").handlers):
         logging.getLogger("boario").removeHandler(h)
-    np.savez(out, per_step=np.array(per_step), cpu_per_step=np.array(cpu), init=init, rss=_rss_gb(), **series)
+    np.savez(out, per_step=per_step, cpu_per_step=cpu, init=init, rss=_rss_gb(), load_before=load_before,
+             load_after=load(), **series)
 
 
 WORKERS = {"data": worker_data, "ours": worker_ours, "boario": worker_boario}
@@ -214,103 +239,71 @@ def run_worker(kind, R, S, steps, timeout, backend="cpu", storage="auto"):
 
 
 # --------------------------------------------------------------------------------------- report
-def machine() -> dict:
-    info = {"python": platform.python_version(), "platform": platform.platform()}
-    try:
-        cpu = [ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")]
-        info["cpu"] = cpu[0] if cpu else platform.processor()
-        mem = [ln for ln in open("/proc/meminfo") if ln.startswith("MemTotal")]
-        info["ram_gb"] = round(int(mem[0].split()[1]) / 1024 ** 2, 1) if mem else None
-    except OSError:
-        info["cpu"] = platform.processor()
-    info["cores"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    info["load_average_at_start"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
-    import importlib.metadata as md
-
-    for pkg in ("numpy", "scipy", "pandas", "pymrio", "boario", "cupy", "cupy-cuda12x", "cupy-cuda13x", "torch"):
-        try:
-            info[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            pass
-    try:
-        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        info["blas"] = f"{blas.get('name')} {blas.get('version')}"
-    except Exception:  # noqa: BLE001 - older numpy: no dict mode
-        pass
-    return info
-
-
 def compare(ours, ref, k):
-    """Largest |ours - ref| relative to the natural scale of each series, over the first k steps."""
+    """Largest |ours - ref| over the first k steps, relative to each industry's baseline production."""
     x0 = ours["x0"]
     out = {}
     for s in SERIES:
         a, b = ours[s][:k], ref[s][:k]
-        scale = x0 if s != "fd_unmet" else np.maximum(x0, 1e-300)
-        out[s] = float(np.max(np.abs(a - b) / scale[None, :]))
+        out[s] = float(np.max(np.abs(a - b) / np.maximum(x0, 1e-300)[None, :]))
     return out
 
 
-def _best(kind, R, S, steps, timeout, repeat, k, **kw):
-    """Run a worker ``repeat`` times; keep the run with the lowest mean time over the first k steps
-    (the least disturbed by other jobs on a shared machine); also return every run's mean."""
-    runs = [run_worker(kind, R, S, steps, timeout, **kw) for _ in range(repeat)]
-    means = [float(np.mean(r["per_step"][:k])) for r in runs]
-    return runs[int(np.argmin(means))], means
+def _steps_doc(runs: list[dict]) -> dict:
+    """Per tool: medians over rounds of the per-run step medians (event step apart), every run kept."""
+    steady = [np.delete(r["per_step"], OCCURRENCE) for r in runs]
+    steady_cpu = [np.delete(r["cpu_per_step"], OCCURRENCE) for r in runs]
+    return {"median_step_without_event_s": summary([np.median(v) for v in steady]),
+            "cpu_median_step_without_event_s": summary([np.median(v) for v in steady_cpu]),
+            "event_step_s": summary([r["per_step"][OCCURRENCE] for r in runs]),
+            "cpu_event_step_s": summary([r["cpu_per_step"][OCCURRENCE] for r in runs]),
+            "step_0_s": summary([r["per_step"][0] for r in runs]),
+            "mean_step_all_s": summary([np.mean(r["per_step"]) for r in runs]),
+            "init_s": summary([float(r["init"]) for r in runs]),
+            "peak_rss_gb": summary([float(r["rss"]) for r in runs]),
+            "load_before_each_run": [[float(v) for v in r["load_before"]] for r in runs],
+            "per_step_s_each_run": [[float(v) for v in r["per_step"]] for r in runs]}
 
 
-def bench_boario(sizes, boario_steps, our_steps, timeout, repeat):
+def bench_boario(sizes, steps, timeout, repeat):
     rows = []
     for n in sizes:
         R, S = SIZES[n]
-        k = boario_steps.get(n, 4)
-        rep = 1 if n >= 7987 else repeat        # the largest BoARIO run: once (time, memory)
-        print(f"--- {n} industries ({R} x {S}), best of {rep} ---", flush=True)
-        data = run_worker("data", R, S, 1, timeout)
-        ours, ours_means = _best("ours", R, S, our_steps, timeout, rep, k)
-        dense, dense_means = _best("ours", R, S, our_steps, timeout, rep, k, storage="dense")
-        ref, ref_means = _best("boario", R, S, k, timeout, rep, k)
-        t_ref = float(np.mean(ref["per_step"]))
-        for name, r in (("induscope (" + str(ours["storage"]) + ")", ours), ("induscope (dense)", dense)):
-            print(f"  {name:22s} {np.mean(r['per_step'][:k]) * 1e3:8.1f} ms/step over the first {k} steps "
-                  f"({np.mean(r['per_step']) * 1e3:.1f} over {our_steps}); peak {float(r['rss']):.2f} GB", flush=True)
-        print(f"  {'BoARIO 0.7.2':22s} {t_ref * 1e3:8.1f} ms/step over {k} steps; peak {float(ref['rss']):.2f} GB",
+        print(f"--- {n} industries ({R} x {S}), {steps} steps, {repeat} interleaved rounds; load {load()}",
               flush=True)
-        diff = compare(ours, ref, k)
-        ratio = t_ref / float(np.mean(ours["per_step"][:k]))
-        ratio_dense = t_ref / float(np.mean(dense["per_step"][:k]))
-        cpu_ratio = float(np.mean(ref["cpu_per_step"]) / np.mean(ours["cpu_per_step"][:k]))
-        print(f"  speed-up {ratio:.1f}x wall-clock, {cpu_ratio:.1f}x CPU time ({ratio_dense:.1f}x wall-clock with "
-              f"dense storage); memory "
-              f"{float(ref['rss']) / float(ours['rss']):.1f}x less; max relative difference "
-              f"{max(diff.values()):.2e}", flush=True)
-
-        def ours_doc(r, means):
-            return {"storage": str(r["storage"]), "per_step_s": [float(v) for v in r["per_step"]],
-                    "mean_per_step_first_k_s": float(np.mean(r["per_step"][:k])),
-                    "mean_per_step_all_s": float(np.mean(r["per_step"])),
-                    "median_per_step_all_s": float(np.median(r["per_step"])),
-                    "steps": int(our_steps), "init_s": float(r["init"]), "peak_rss_gb": float(r["rss"]),
-                    "full_passes_over_Z": int(r["passes"]), "means_first_k_of_each_repeat_s": means,
-                    "cpu_time_per_step_first_k_s": float(np.mean(r["cpu_per_step"][:k])),
-                    "speedup_per_step": t_ref / float(np.mean(r["per_step"][:k])),
-                    "max_relative_difference": compare(r, ref, k)}
-
-        rows.append({
+        data = run_worker("data", R, S, 1, timeout)
+        runs = {"boario": [], "ours": []}
+        diffs = []
+        for r in range(repeat):
+            for kind in (("boario", "ours") if r % 2 == 0 else ("ours", "boario")):
+                runs[kind].append(run_worker(kind, R, S, steps, timeout))
+                x = runs[kind][-1]
+                print(f"  round {r}: {kind:7s} median step {np.median(np.delete(x['per_step'], OCCURRENCE)) * 1e3:8.2f}"
+                      f" ms, event step {x['per_step'][OCCURRENCE] * 1e3:8.2f} ms, init {float(x['init']):.2f} s, "
+                      f"load {[round(float(v), 2) for v in x['load_before']]}", flush=True)
+            diffs.append(compare(runs["ours"][-1], runs["boario"][-1], steps))
+        ref, ours = _steps_doc(runs["boario"]), _steps_doc(runs["ours"])
+        diff = {s: max(d[s] for d in diffs) for s in SERIES}
+        med = "median_step_without_event_s"
+        row = {
             "industries": n, "regions": R, "sectors": S, "final_demand_columns": R * 7,
-            "density_of_Z": float(data["density"]), "steps_compared": k, "repeats": rep,
-            "boario": {"per_step_s": [float(v) for v in ref["per_step"]], "mean_per_step_s": t_ref,
-                       "cpu_time_per_step_s": float(np.mean(ref["cpu_per_step"])),
-                       "init_s": float(ref["init"]), "peak_rss_gb": float(ref["rss"]),
-                       "means_of_each_repeat_s": ref_means},
-            "induscope": ours_doc(ours, ours_means),
-            "induscope_dense_storage": ours_doc(dense, dense_means),
-            "table_only_peak_rss_gb": float(data["rss"]),
-            "speedup_per_step": ratio,
-            "speedup_cpu_time_per_step": float(np.mean(ref["cpu_per_step"]) / np.mean(ours["cpu_per_step"][:k])),
-            "memory_ratio_boario_over_induscope": float(ref["rss"]) / float(ours["rss"]),
-            "max_relative_difference": diff,
-        })
+            "density_of_Z": float(data["density"]), "steps": steps, "event_step": OCCURRENCE, "repeats": repeat,
+            "storage": str(runs["ours"][0]["storage"]), "full_passes_over_Z": int(runs["ours"][0]["passes"]),
+            "boario": ref, "induscope": ours, "table_only_peak_rss_gb": float(data["rss"]),
+            "ratio_median_step_wall": ratio(ref[med]["median"], ours[med]["median"]),
+            "ratio_median_step_cpu": ratio(ref["cpu_" + med]["median"], ours["cpu_" + med]["median"]),
+            "ratio_event_step_wall": ratio(ref["event_step_s"]["median"], ours["event_step_s"]["median"]),
+            "ratio_init_wall": ratio(ref["init_s"]["median"], ours["init_s"]["median"]),
+            "ratio_peak_memory_boario_over_induscope": ratio(ref["peak_rss_gb"]["median"],
+                                                             ours["peak_rss_gb"]["median"]),
+            "max_relative_difference_every_step": diff,
+            "agree": bool(max(diff.values()) <= AGREE),
+        }
+        print(f"  median step without the event: BoARIO {ref[med]['median'] * 1e3:.1f} ms, ours "
+              f"{ours[med]['median'] * 1e3:.2f} ms -> {row['ratio_median_step_wall']:.1f}x wall, "
+              f"{row['ratio_median_step_cpu']:.1f}x CPU; event step {row['ratio_event_step_wall']:.1f}x; "
+              f"max relative difference over all {steps} steps {max(diff.values()):.1e}", flush=True)
+        rows.append(row)
     return rows
 
 
@@ -399,15 +392,12 @@ def main():
     ap.add_argument("--worker", choices=sorted(WORKERS))
     ap.add_argument("--R", type=int)
     ap.add_argument("--S", type=int)
-    ap.add_argument("--steps", type=int, default=30)
+    ap.add_argument("--steps", type=int, default=31, help="steps both tools run (at least 30)")
     ap.add_argument("--npz")
     ap.add_argument("--backend", default="cpu")
     ap.add_argument("--storage", default="auto")
     ap.add_argument("--sizes", default="1960,3920,7987")
-    ap.add_argument("--boario-steps", default="1960:5,3920:5,7987:4",
-                    help="steps BoARIO runs per size, e.g. 1960:5,7987:3")
-    ap.add_argument("--our-steps", type=int, default=30)
-    ap.add_argument("--repeat", type=int, default=2, help="best of N runs per tool (the 7,987 case runs once)")
+    ap.add_argument("--repeats", type=int, default=3, help="interleaved rounds per size (at least 3)")
     ap.add_argument("--gpu", action="store_true", help="our CPU path against our GPU path(s)")
     ap.add_argument("--timeout", type=int, default=1800)
     ap.add_argument("--out", default=None)
@@ -426,28 +416,36 @@ def main():
         raise SystemExit(f"unknown sizes {bad}; choose from {sorted(SIZES)}")
     started = time.strftime("%Y-%m-%dT%H:%M:%S")
     if a.gpu:
-        res = bench_gpu(sizes, a.our_steps, a.timeout)
+        res = bench_gpu(sizes, a.steps, a.timeout)
         doc = {"benchmark": "ARIO step on GPU (induscope CPU path vs GPU paths)", "started": started,
-               "machine": {**machine(), "gpu": GPU_NAME[0] if GPU_NAME else None},
+               "machine": {**machine(("cupy", "cupy-cuda12x", "cupy-cuda13x", "torch")), "gpu": GPU_NAME[0] if GPU_NAME else None},
                "event_checks": res["event_checks"], "results": res["sizes"]}
-        targets = [Path(a.out) if a.out else HERE / "results" / "gpu_ario.json"]
+        targets = [Path(a.out) if a.out else RESULTS / "gpu_ario.json"]
         if os.environ.get("OUT"):
             targets.append(Path(os.environ["OUT"]) / "gpu_ario.json")
     else:
-        ksteps = dict((int(k), int(v)) for k, v in (p.split(":") for p in a.boario_steps.split(",") if p))
-        rows = bench_boario(sizes, ksteps, a.our_steps, a.timeout, a.repeat)
+        if a.steps < 30 or a.repeats < 3:
+            raise SystemExit("--steps must be at least 30 and --repeats at least 3")
+        load_start = load()
+        rows = bench_boario(sizes, a.steps, a.timeout, a.repeats)
         doc = {"benchmark": "ARIO per-step time and peak memory, induscope vs BoARIO 0.7.2",
-               "started": started, "machine": machine(),
+               "started": started, "load_at_start": load_start, "load_at_end": load(),
+               "machine": machine(("pymrio", "boario")),
                "scenario": f"CapitalRecover: {SHARE:.0%} of the productive capital of {HIT} industries of region 0 "
-                           "at step 1, duration 1, linear recovery over 30 steps; default parameters",
-               "notes": "per-step times are wall-clock on a shared machine (2 cores, other jobs running), "
-                        "best of `repeats` runs per tool; speed-up = BoARIO's mean over its steps / ours over "
-                        "the same steps (the shock and its first days); storage 'auto' picks CSR below 25 % "
-                        "non-zeros, the dense-storage run is given too; peak memory = ru_maxrss of each "
-                        "tool's own process (table generation included, see table_only_peak_rss_gb); "
-                        "max_relative_difference: |ours - BoARIO| / baseline production per industry",
+                           f"at step {OCCURRENCE}, duration 1, linear recovery over 30 steps; default parameters",
+               "notes": ["both tools run the same steps; each run: a fresh process, a warm-up on a small table "
+                         "with the same event, then the timed run; rounds interleaved (order alternating)",
+                         "ratio_median_step_*: BoARIO's / ours, each the median over rounds of the run's median "
+                         "step time without the event step; the event step and init are reported apart",
+                         "per-step times are wall-clock (perf_counter) and CPU (process_time, all threads) on a "
+                         "shared machine (2 cores, other jobs running): read them with the load averages",
+                         "storage 'auto' picks CSR below 25 % non-zeros",
+                         "peak memory = ru_maxrss of each tool's own process (table generation included, see "
+                         "table_only_peak_rss_gb)",
+                         "max_relative_difference_every_step: max over every step, industry and round of "
+                         "|ours - BoARIO| / baseline production of the industry"],
                "results": rows}
-        targets = [Path(a.out) if a.out else HERE / "results" / "ario.json"]
+        targets = [Path(a.out) if a.out else RESULTS / "ario.json"]
     for r in doc["results"]:
         r["run_started"] = started
     if a.merge and targets[0].exists():
@@ -456,9 +454,9 @@ def main():
         kept = [r for r in old.get("results", []) if r["industries"] not in done]
         doc["results"] = sorted(kept + doc["results"], key=lambda r: r["industries"])
     for path in targets:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(doc, indent=2) + "\n")
-        print(f"wrote {path}")
+        print(f"wrote {write_json(doc, path)}")
+    if not a.gpu and not all(r["agree"] for r in doc["results"]):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -40,3 +40,13 @@ def demo_workspace(tmp_path_factory):
     ws = Workspace(tmp_path_factory.mktemp("demo") / "ws")
     build_demo_workspace(ws)
     return ws
+
+
+@pytest.fixture(scope="session")
+def report_card_2022_cards(shared_data):
+    """The 2022 report card on the official figures and on the current NBS vintage (reference and regression)."""
+    from induscope.services.indicators import report_card_2022
+
+    d = shared_data / "china_macro"
+    return report_card_2022(d / "official_figures_china_2021_2022.csv", d / "nbs_quarterly_gdp_current_prices.csv",
+                            d / "nbs_quarterly_gdp_indices.csv")

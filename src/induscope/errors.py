@@ -121,9 +121,40 @@ class ModelError(InduscopeError):
 
 
 class StorageError(InduscopeError):
+    """The workspace cannot be read or written.
+
+    ``str()`` may name the workspace folder (``where``: useful to the CLI user who chose it);
+    ``to_dict()`` -- what the API shows -- keeps the short form, so no server path leaves the server.
+    """
+
     exit_code = 5
     http_status = 500
     kind = "storage_error"
+
+    def __init__(self, message: str, *, where: str | None = None):
+        self.short = message
+        self.where = where
+        super().__init__(message if where is None else f"{message} (workspace: {where})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.kind, "message": self.short}
+
+
+class WorkspaceBusy(StorageError):
+    """Another writer (or a reader in another process) held the workspace longer than the wait allowed.
+
+    The API answers 503 with ``Retry-After: retry_after`` seconds; the CLI exits 5.
+    """
+
+    http_status = 503
+    kind = "workspace_busy"
+
+    def __init__(self, message: str, *, retry_after: int = 5, where: str | None = None):
+        self.retry_after = int(retry_after)
+        super().__init__(message, where=where)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "retry_after": self.retry_after}
 
 
 class NotFoundError(InduscopeError):

@@ -120,3 +120,52 @@ def test_report_card_command(shared_data):
     assert out["preliminary"]["figures"]["industry_pull_pp"] == pytest.approx(1.07, abs=0.01)
     assert set(out["current"]) == {"2022", "2023", "2024", "2025"}
     assert any(i["name"] == "industry_base_level" for i in out["preliminary"]["inputs"])
+
+
+def test_watch_add_in_bulk_and_from_a_file(home, tmp_path):
+    assert run(home, "monitor", "watch", "create", "Key").exit_code == 0
+    r = run(home, "monitor", "watch", "add", "key", "region:上海", "region:Hubei", "industry:C39",
+            "series:工业增加值/420000/13/园区-7=光谷园区 Optics Valley park", "--target", "8")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["added"] == 4
+    f = tmp_path / "items.csv"
+    f.write_text("kind,code,label,target_growth\nindustry,13,农副食品,6\nregion,浙江,,\n", encoding="utf-8")
+    r = run(home, "monitor", "watch", "add", "key", "--file", str(f))
+    assert r.exit_code == 0, r.output
+    items = json.loads(run(home, "monitor", "watch", "list", "key").output)
+    assert {i["code"] for i in items} == {"310000", "420000", "39", "13", "330000", "value_added/420000/13/园区-7"}
+    assert {i["target_growth"] for i in items if i["code"] in ("310000", "39")} == {8.0}
+    r = run(home, "monitor", "watch", "add", "key", "region:310000", "region:火星")
+    assert r.exit_code == 2 and "item 2" in json.loads(r.output)["message"]
+    r = run(home, "monitor", "scan", "--list", "key")
+    assert r.exit_code == 0, r.output
+    alerts = json.loads(run(home, "monitor", "alerts", "--min-level", "orange").output)
+    assert any(a["series_name"].startswith("310000 上海市 Shanghai") or "上海" in a["series_name"] for a in alerts)
+
+
+def test_scan_without_anything_to_watch_says_why(tmp_path):
+    from induscope.store import Workspace
+
+    Workspace(tmp_path / "empty").ensure()
+    r = runner.invoke(app, ["--workspace", str(tmp_path / "empty"), "--json", "monitor", "scan"])
+    assert r.exit_code == 6 and "induscope demo" in json.loads(r.output)["message"]
+
+
+@pytest.mark.parametrize("name, data", [
+    ("empty.csv", b""), ("ragged.csv", b"firm_id,period,metric,value,unit\nF1,2024-03\n"),
+    ("gbk.csv", "firm_id,period,metric,value,unit,region,industry\nF1,2024-03,sales,1,万元,上海,36\n".encode("gbk")),
+    ("dup.csv", b"firm_id,period,metric,value,unit,unit\nF1,2024-03,sales,1,x,y\n"),
+    ("header.csv", b"firm_id,period,metric,value,unit\n"), ("deep.json", b"[" * 50000 + b"]" * 50000),
+    ("path.json", b'{"reports": "/etc/passwd"}'), ("true.json", b'[{"firm_id": "F1", "period": "2024-03", '
+                                                        b'"metric": "sales", "value": true, "unit": "CNY", '
+                                                        b'"region": "310000", "industry": "36"}]'),
+    ("huge.json", b'[{"firm_id": "F1", "period": "2024-03", "metric": "sales", "value": 1e308, "unit": "\xe4\xba\xbf'
+                  b'\xe5\x85\x83", "region": "310000", "industry": "36"}]'),
+    ("date.csv", b"firm_id,period,metric,value,unit,region,industry\nF1,2025-02-30,sales,1,CNY,310000,36\n")])
+def test_corrupted_report_files_exit_3_without_a_traceback(home, tmp_path, name, data):
+    p = tmp_path / name
+    p.write_bytes(data)
+    r = run(home, "monitor", "report", "import", str(p))
+    assert r.exit_code == 3, r.output
+    assert "Traceback" not in r.output and "root:" not in r.output
+    assert json.loads(r.output)["error"] == "validation_error"

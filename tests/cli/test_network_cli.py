@@ -68,7 +68,7 @@ def test_esri_cli_reproduces_reference(shared_data, tmp_path, name):
     links, firms, E, opts = write_inputs(shared_data, name, tmp_path)
     out = tmp_path / "out.csv"
     r = runner.invoke(app, ["network", "esri", "--links", str(links), "--firms", str(firms),
-                            "--essentiality", str(E), "--out", str(out), "--backend", "serial", *opts])
+                            "--essentiality", str(E), "--out", str(out), "--executor", "serial", *opts])
     assert r.exit_code == 0, r.output
     got = pd.read_csv(out, dtype={"firm": str})
     ref = pd.read_csv(shared_data / "esri" / "reference_outputs" / name)
@@ -88,7 +88,7 @@ def test_esri_cli_parallel_json_and_firm_order(shared_data, tmp_path):
     fdf.to_csv(firms, index=False)
     out = tmp_path / "out.csv"
     r = runner.invoke(app, ["--json", "network", "esri", "--links", str(links), "--firms", str(firms),
-                            "--essentiality", str(E), "--out", str(out), "--backend", "local",
+                            "--essentiality", str(E), "--out", str(out), "--executor", "local",
                             "--workers", "2", "--chunk-size", "7", *opts])
     assert r.exit_code == 0, r.output
     payload = json.loads(r.output)
@@ -150,7 +150,7 @@ def test_esri_cli_codes_are_strings(tmp_path):
     """Leading zeros survive: '007' and '7' are different firms; industry '01' != '1'."""
     args = _files(tmp_path, "supplier,customer,value\n007,7,1\n7,007,1\n",
                   "firm,industry\n007,01\n7,1\n", ",01,1\n01,1,1\n1,1,1\n")
-    r = runner.invoke(app, ["network", "esri", *args, "--backend", "serial"])
+    r = runner.invoke(app, ["network", "esri", *args, "--executor", "serial"])
     assert r.exit_code == 0, r.output
     got = pd.read_csv(tmp_path / "out.csv", dtype={"firm": str})
     assert got["firm"].tolist() == ["007", "7"]
@@ -189,7 +189,7 @@ def test_scenario_cli(small_files, tmp_path):
 def test_chokepoints_cli(small_files, tmp_path):
     r = runner.invoke(app, ["--json", "network", "chokepoints", *small_files, "--trade",
                             str(tmp_path / "trade.csv"), "--inside", "DE", "--compute-esri",
-                            "--backend", "serial"])
+                            "--executor", "serial"])
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
     assert d["sole_essential_links"] == 1
@@ -211,6 +211,7 @@ def test_alternatives_cli(small_files):
     assert r.exit_code == 0, r.output
 
 
+@pytest.mark.slow
 def test_esri_identical_on_every_backend(tmp_path):
     """serial, local process pool and a Dask cluster give the same numbers, bit for bit."""
     from induscope.core.network.synthetic import power_law_network
@@ -226,10 +227,62 @@ def test_esri_identical_on_every_backend(tmp_path):
     outs = {}
     for backend in ("serial", "local", "dask"):
         out = tmp_path / f"{backend}.csv"
-        r = runner.invoke(app, [*base, "--out", str(out), "--backend", backend, "--workers", "2",
+        r = runner.invoke(app, [*base, "--out", str(out), "--executor", backend, "--workers", "2",
                                 "--chunk-size", "64"])
         assert r.exit_code == 0, r.output
         outs[backend] = pd.read_csv(out, dtype={"firm": str})
     pd.testing.assert_frame_equal(outs["serial"], outs["local"])
     pd.testing.assert_frame_equal(outs["serial"], outs["dask"])
     assert outs["serial"]["firm"].tolist() == firms["firm"].tolist()
+
+
+# -- the workspace's own network ---------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory):
+    ws = tmp_path_factory.mktemp("netws") / "ws"
+    r = runner.invoke(app, ["--workspace", str(ws), "demo", "--firms", "200"])
+    assert r.exit_code == 0, r.output
+    return ws
+
+
+def test_esri_reads_the_workspace_and_matches_the_exported_files(demo_ws, tmp_path):
+    r = runner.invoke(app, ["network", "esri", "--workspace", str(demo_ws), "--executor", "serial",
+                            "--out", str(tmp_path / "ws.csv"), "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["firms"] == 200 and "workspace" in d["options"]["network"]
+    r = runner.invoke(app, ["-w", str(demo_ws), "network", "export", "--out", str(tmp_path / "files")])
+    assert r.exit_code == 0, r.output
+    files = tmp_path / "files"
+    r = runner.invoke(app, ["network", "esri", "--links", str(files / "LINKS.csv"), "--firms",
+                            str(files / "FIRMS.csv"), "--essentiality", str(files / "E.csv"),
+                            "--executor", "serial", "--out", str(tmp_path / "files.csv")])
+    assert r.exit_code == 0, r.output
+    a = pd.read_csv(tmp_path / "ws.csv", dtype={"firm": str})
+    b = pd.read_csv(tmp_path / "files.csv", dtype={"firm": str})
+    pd.testing.assert_frame_equal(a, b)
+    assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_scenario_on_the_workspace_takes_province_names(demo_ws):
+    import induscope.reference as ref
+    from induscope.store import Workspace
+
+    regions = Workspace(demo_ws).query("SELECT DISTINCT region FROM enterprises ORDER BY 1")["region"].tolist()
+    p = ref.provinces().set_index("code")
+    code = regions[0]
+    for spelling in (code, p.at[code, "name_zh"], p.at[code, "short_zh"], p.at[code, "name_en"]):
+        r = runner.invoke(app, ["--json", "-w", str(demo_ws), "network", "scenario", "--region", spelling])
+        assert r.exit_code == 0, (spelling, r.output)
+        assert json.loads(r.stdout)["affected_firms"] > 0
+    r = runner.invoke(app, ["-w", str(demo_ws), "network", "scenario", "--region", "Atlantis"])
+    assert r.exit_code == 2 and "Atlantis" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["-w", str(demo_ws), "network", "scenario", "--region", f"{code}=1.5"])
+    assert r.exit_code == 2
+
+
+def test_network_commands_without_a_network_say_what_to_do(tmp_path):
+    r = runner.invoke(app, ["-w", str(tmp_path / "empty"), "network", "esri"])
+    assert r.exit_code == 6 and "import" in r.output
+    r = runner.invoke(app, ["network", "esri", "--links", "x.csv"])
+    assert r.exit_code == 2 and "--firms" in r.output

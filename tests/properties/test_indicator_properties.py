@@ -44,6 +44,7 @@ def panels(draw):
     return pd.DataFrame(data, index=months), parent
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(panels())
 def test_aggregating_then_growth_equals_weighted_growth_of_children(panel):

@@ -112,3 +112,45 @@ def test_region_spellings(tmp_path):
     rows = ["北京", "Beijing", "BEIJING", "京", "内蒙古", "新疆维吾尔自治区", "China", "全国"]
     p = _w(tmp_path, "".join(f"va{k},{r},C,2024,1,%,level,v1\n" for k, r in enumerate(rows)))
     assert list(read_series(p)["region"]) == ["110000"] * 4 + ["150000", "650000", "000000", "000000"]
+
+
+def test_price_basis_aliases_are_stored_canonically(tmp_path):
+    p = _w(tmp_path, "工业增加值,CN,BCD,2024-03,5.1,%,growth_pct,v1\n"
+                     "value_added,CN,BCD,2024-03,6.0,%,ytd_growth_pct,v1\n"
+                     "value_added,CN,BCD,2024-04,6.2,%,growth_yoy_pct,v1\n"
+                     "value_added,CN,BCD,2024-04,6.1,%,累计同比,v1\n")
+    df = read_series(p)
+    assert list(df["price_basis"]) == ["growth_yoy_pct", "growth_ytd_pct", "growth_yoy_pct", "growth_ytd_pct"]
+    assert set(df["indicator"]) == {"value_added"}
+    # an alias and its canonical spelling name the same series point: a duplicate
+    p = _w(tmp_path, "va,CN,BCD,2024-03,5.1,%,growth_pct,v1\nva,CN,BCD,2024-03,5.2,%,growth_yoy_pct,v1\n")
+    with pytest.raises(ValidationError, match="duplicate of row 2"):
+        read_series(p)
+
+
+def test_values_checked_after_conversion_and_real_periods(tmp_path):
+    p = _w(tmp_path, "va,110000,C,2024-03,1e308,亿元,current,v1\n"     # inf in 10,000 CNY
+                     "va,110000,C,2024-04,1e300,万元,current,v1\n"     # finite, but no real quantity
+                     "va,110000,C,2024-05,TRUE,万元,current,v1\n"      # a boolean is not a number
+                     "va,110000,C,9999-12,1,万元,current,v1\n"         # no such year
+                     "va,110000,C,2025-02-30,1,万元,current,v1\n"      # no such day (nor a month)
+                     "va,110000,C,2024-06,1e17,元,current,v1\n")       # fine: 1e13 x 10,000 CNY
+    with pytest.raises(ValidationError) as e:
+        read_series(p)
+    probs = {(x.row, x.column) for x in e.value.problems}
+    assert probs == {(2, "value"), (3, "value"), (4, "value"), (5, "period"), (6, "period")}
+    assert "once converted to 10,000 CNY" in str(e.value)
+
+
+def test_validate_series_checks_a_frame_like_a_file():
+    from induscope.readers.series import validate_series
+
+    df = pd.DataFrame({"indicator": ["va", "va"], "region": ["上海", "xx"], "industry": ["C", "C"],
+                       "period": ["2024-01", "2024-02"], "value": [1.0, np.inf], "unit": ["亿元", "亿元"],
+                       "price_basis": ["current"] * 2, "vintage": ["v1"] * 2})
+    with pytest.raises(ValidationError) as e:
+        validate_series(df, "payload")
+    assert {(x.source, x.row, x.column) for x in e.value.problems} == {("payload", 3, "region"),
+                                                                       ("payload", 3, "value")}
+    out = validate_series(df.iloc[:1], "payload")
+    assert out.loc[0, "region"] == "310000" and out.loc[0, "value"] == 1e4

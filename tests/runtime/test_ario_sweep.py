@@ -39,6 +39,7 @@ def scenarios(table):
                                        recovery_tau=10)
 
 
+@pytest.mark.slow
 def test_sweep_is_identical_serial_pool_and_dask(table, scenarios):
     pytest.importorskip("distributed")
     ticks = []

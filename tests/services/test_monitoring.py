@@ -266,6 +266,14 @@ def _reports(months, firm="F001", region="310000", industry="3612", output=1000.
 MONTHS = list(pd.period_range("2022-01", "2024-06", freq="M").strftime("%Y-%m"))
 
 
+def _import_file(ws, path, **kw):
+    """A report file as the CLI imports it: the reader parses, the data-only service validates."""
+    from induscope.readers.reports import read_reports
+
+    records, name = read_reports(path)
+    return SM.import_operating_reports(ws, records, source=name, **kw)
+
+
 def test_import_reports_validates_everything_at_once(workspace, tmp_path):
     bad = pd.DataFrame([
         {"firm_id": "F1", "period": "2024-13", "metric": "output_value", "value": "1", "unit": "10,000 CNY",
@@ -287,7 +295,7 @@ def test_import_reports_validates_everything_at_once(workspace, tmp_path):
     path = tmp_path / "reports.csv"
     bad.to_csv(path, index=False)
     with pytest.raises(ValidationError) as ei:
-        SM.import_operating_reports(workspace, path)
+        _import_file(workspace, path)
     probs = {(p.row, p.column) for p in ei.value.problems}
     assert probs == {(2, "period"), (3, "value"), (4, "unit"), (5, "value"), (6, "region"), (8, "period"),
                      (9, "region")}
@@ -297,24 +305,24 @@ def test_import_reports_validates_everything_at_once(workspace, tmp_path):
 
 def test_import_converts_units_skips_repeats_and_stores_corrections_as_vintages(workspace, tmp_path):
     rows = _reports(MONTHS[:3])
-    res = SM.import_operating_reports(workspace, rows, vintage="2024-04-02")
+    res = SM.import_operating_reports(workspace, rows, source="test", vintage="2024-04-02")
     assert res["new"] == len(rows) and res["stored"] == len(rows)
     stored = workspace.query("SELECT value, unit FROM operating_reports WHERE metric = 'power_consumption' "
                              "ORDER BY period")
     assert stored["unit"].iloc[0] == "10,000 kWh"
     assert stored["value"].iloc[0] == pytest.approx(rows[2]["value"] * 1e-4)
-    again = SM.import_operating_reports(workspace, rows, vintage="2024-04-03")
+    again = SM.import_operating_reports(workspace, rows, source="test", vintage="2024-04-03")
     assert again["unchanged"] == len(rows) and again["stored"] == 0
     corr = [dict(rows[0], value=rows[0]["value"] * 1.02)]
     path = tmp_path / "correction.json"
     path.write_text(json.dumps({"reports": corr}))
-    res = SM.import_operating_reports(workspace, path, vintage="2024-05-10")
+    res = _import_file(workspace, path, vintage="2024-05-10")
     assert res["corrections"] == 1
     vint = workspace.query("SELECT vintage, value FROM operating_reports WHERE metric = 'output_value' "
                            "AND period = ? ORDER BY vintage", [rows[0]["period"]])
     assert list(vint["vintage"]) == ["2024-04-02", "2024-05-10"]
     with pytest.raises(ValidationError):  # a correction must come with a later vintage
-        SM.import_operating_reports(workspace, [dict(rows[0], value=1.0)], vintage="2024-01-01")
+        SM.import_operating_reports(workspace, [dict(rows[0], value=1.0)], source="test", vintage="2024-01-01")
     agg = SM.operating_report_aggregates(workspace, "output_value", by="industry").set_index("period")
     assert agg.loc[rows[0]["period"], "value"] == pytest.approx(rows[0]["value"] * 1.02)
     early = SM.operating_report_aggregates(workspace, "output_value", by="industry", vintage="2024-04-30")
@@ -328,7 +336,7 @@ def test_daily_reports_form_months_and_aggregate_by_region_and_section(workspace
               "unit": "ratio", "region": "320000", "industry": "39"} for d, u in ((1, 0.7), (2, 0.9))]
     rows += [{"firm_id": "M1", "period": "2024-03", "metric": "output_value", "value": 50.0, "unit": "10,000 CNY",
               "region": "320000", "industry": "13"}]
-    SM.import_operating_reports(workspace, rows, vintage="2024-04-01")
+    SM.import_operating_reports(workspace, rows, source="test", vintage="2024-04-01")
     by_region = SM.operating_report_aggregates(workspace, "output_value", by="region")
     assert by_region.set_index("region").loc["320000", "value"] == pytest.approx(150.0)
     assert by_region["firms"].iloc[0] == 2
@@ -339,8 +347,8 @@ def test_daily_reports_form_months_and_aggregate_by_region_and_section(workspace
 
 
 def test_enterprise_sharp_drop_is_flagged(workspace):
-    SM.import_operating_reports(workspace, _reports(MONTHS, drop={"2024-06": 0.5}), vintage="2024-07-05")
-    SM.import_operating_reports(workspace, _reports(MONTHS, firm="F002", region="320000"), vintage="2024-07-05")
+    SM.import_operating_reports(workspace, _reports(MONTHS, drop={"2024-06": 0.5}), source="test", vintage="2024-07-05")
+    SM.import_operating_reports(workspace, _reports(MONTHS, firm="F002", region="320000"), source="test", vintage="2024-07-05")
     res = SM.scan(workspace)  # nothing watched: every reporting enterprise
     assert res["series"] == 6
     a = SM.list_alerts(workspace)
@@ -410,3 +418,162 @@ def test_contribution_needs_every_member_level(workspace):
     with pytest.raises(NotFoundError, match="420000/13: no level for 2023-04"):
         SI.contribution_breakdown(workspace, "2024-04", by="province")
     assert SI.contribution_breakdown(workspace, "2024-03", by="province").contribution.sum() == pytest.approx(100)
+
+
+# ------------------------------------------------------------------------------------------- issue 10/12: data only
+
+GOOD = {"firm_id": "F1", "period": "2024-03", "metric": "output_value", "value": 100, "unit": "万元",
+        "region": "310000", "industry": "36"}
+
+
+@pytest.mark.parametrize("payload", ["/etc/passwd", {"reports": "/etc/passwd"}, {"reports": [GOOD]}, 42, None])
+def test_the_service_takes_data_never_a_path(workspace, payload):
+    with pytest.raises(InputError) as ei:
+        SM.import_operating_reports(workspace, payload, source="api")
+    assert "root:" not in str(ei.value)
+    assert workspace.tables()["operating_reports"] == 0
+
+
+@pytest.mark.parametrize("field, value, column", [
+    ("value", 1e308, "value"), ("value", True, "value"), ("value", "inf", "value"), ("value", "NaN", "value"),
+    ("value", [1], "value"), ("period", "2025-02-30", "period"), ("period", "9999-12", "period"),
+    ("period", "2024-13", "period"), ("period", 202403.5, "period"), ("firm_id", {"a": 1}, "firm_id"),
+    ("unit", "USD", "unit"), ("region", "火星", "region"), ("colour", "red", "colour")])
+def test_bad_report_values_are_located_and_nothing_is_written(workspace, field, value, column):
+    bad = {**GOOD, "unit": "亿元" if field == "value" else GOOD["unit"], field: value}
+    with pytest.raises(ValidationError) as ei:
+        SM.import_operating_reports(workspace, [GOOD, dict(bad, period=bad["period"] if field == "period" else "2024-04")],
+                                    source="t")
+    assert [(p.row, p.column) for p in ei.value.problems] == [(2, column)]
+    assert workspace.tables()["operating_reports"] == 0
+
+
+def test_units_of_the_one_unit_table_are_accepted(workspace):
+    rows = [dict(GOOD, unit="千元", value=1000), dict(GOOD, metric="sales", unit="亿元", value=2),
+            dict(GOOD, metric="power_consumption", unit="万千瓦时", value=3), dict(GOOD, period="2024-03-31",
+                                                                             metric="orders", unit="元", value=1e4)]
+    SM.import_operating_reports(workspace, rows, source="t", vintage="2024-04-01")
+    got = workspace.query("SELECT metric, value FROM operating_reports ORDER BY metric").set_index("metric")["value"]
+    assert got.to_dict() == {"orders": 1.0, "output_value": 100.0, "power_consumption": 3.0, "sales": 2e4}
+    with pytest.raises(ValidationError):
+        SM.import_operating_reports(workspace, [dict(GOOD, period="2024-02-30")], source="t")
+
+
+# ------------------------------------------------------------------------------------------- issue 12: any series
+
+def _rates_only(workspace, region="310000", industry="BCD", drop=("2024-05", "2024-06"), indicator="value_added",
+                sd=1.0):
+    """Published YoY growth only (what a department mostly has), with a real drop."""
+    months = [m for m in pd.period_range("2018-02", "2024-06", freq="M").strftime("%Y-%m") if not m.endswith("-01")]
+    rng = np.random.default_rng(9)
+    vals = 4.0 + rng.normal(0, sd, len(months))
+    f = pd.DataFrame({"indicator": indicator, "region": region, "industry": industry, "period": months,
+                      "freq": "M", "value": vals, "unit": "%", "price_basis": "growth_yoy_pct",
+                      "vintage": [f"{m}-28" for m in months], "dataset_id": "t"})
+    f.loc[f["period"].isin(drop), "value"] = -9.0
+    write(workspace, f)
+    return f
+
+
+def test_published_rates_alone_drive_the_scan_and_alerts_carry_the_series_name(workspace):
+    _rates_only(workspace)
+    SM.create_watch_list(workspace, "mine")
+    res = SM.add_watch_items(workspace, "mine", ["region:上海", "series:工业增加值/310000/BCD/park-7=张江园区 Zhangjiang park"])
+    assert res["items"] == ["region:310000", "series:value_added/310000/BCD/park-7"]
+    out = SM.scan(workspace, list_id="mine")
+    assert out["series"] == 2 and any("growth_ytd_pct" in n for n in out["notes"])  # no YTD: said, not silent
+    a = SM.list_alerts(workspace, min_level="orange")
+    names = set(a["series_name"])
+    assert any(n.startswith("张江园区 Zhangjiang park") for n in names)
+    assert any("310000 上海市 Shanghai" in n and "工业增加值" in n for n in names)
+    top = a.iloc[0]
+    assert top["start_period"] == "2024-05" and top["peak_period"] in ("2024-05", "2024-06")
+
+
+def test_watch_items_in_bulk_with_aliases_and_bad_items_refused_before_writing(ws):
+    SM.create_watch_list(ws, "bulk")
+    specs = ["region:浙江", "region:Hubei", "industry:C39", "industry:EQ", "series:制造业PMI/000000/C"]
+    assert SM.add_watch_items(ws, "bulk", specs)["added"] == 5
+    got = SM.watch_lists(ws, "bulk")
+    assert set(got["code"]) == {"330000", "420000", "39", "EQ", "pmi_manufacturing/000000/C"}
+    with pytest.raises(InputError, match="item 2"):
+        SM.add_watch_items(ws, "bulk", ["region:310000", "region:火星"])
+    assert len(SM.watch_lists(ws, "bulk")) == 5
+    with pytest.raises(InputError):
+        SM.parse_spec("310000")
+    with pytest.raises(InputError, match="unknown industry"):
+        SM.add_watch_items(ws, "bulk", ["series:value_added/310000/99"])
+
+
+def test_the_target_is_named_in_the_alert_text(ws):
+    SM.create_watch_list(ws, "t")
+    SM.add_watch_items(ws, "t", [{"kind": "region", "code": "310000", "target_growth": 8}])
+    SM.scan(ws, list_id="t")
+    a = SM.list_alerts(ws, subject="region:310000")
+    reasons = a.set_index("rule_id")["reason"]
+    assert "below the target 8" in reasons["below_target"]
+    assert "target 0" not in " ".join(a["reason"])  # contraction says contraction, not 'target 0'
+
+
+def test_a_scan_that_finds_nothing_names_the_reason(workspace):
+    with pytest.raises(NotFoundError, match="no series and no operating reports"):
+        SM.scan(workspace)
+    _rates_only(workspace, indicator="园区产值指数")
+    with pytest.raises(NotFoundError, match="not in the indicator vocabulary: 园区产值指数"):
+        SM.scan(workspace)
+    SM.create_watch_list(workspace, "empty")
+    with pytest.raises(NotFoundError, match="has no items"):
+        SM.scan(workspace, list_id="empty")
+
+
+def test_an_escalation_inside_a_running_alert_is_an_event_with_its_period(workspace):
+    f = _rates_only(workspace, drop=(), sd=2.5)
+    SM.create_watch_list(workspace, "w")
+    SM.add_watch_items(workspace, "w", ["region:310000"])
+    f2 = f.copy()
+    f2.loc[f2["period"] == "2024-06", "value"] = -0.5  # a mild dip first
+    write(workspace, f2[f2["period"] == "2024-06"].assign(vintage="2024-07-01"))
+    SM.scan(workspace, list_id="w")
+    first = SM.list_alerts(workspace)
+    c = first[(first["rule_id"] == "contraction") & (first["last_period"] == "2024-06")].iloc[0]
+    assert c["level"] in ("blue", "yellow")  # a dip within the noise of a noisy 4% grower
+    nxt = pd.DataFrame([dict(f.iloc[-1], period="2024-07", value=-12.0, vintage="2024-08-01")])
+    write(workspace, nxt)
+    SM.scan(workspace, list_id="w")
+    after = SM.list_alerts(workspace).set_index("alert_id").loc[c["alert_id"]]
+    assert after["peak_level"] in ("orange", "red") and after["peak_period"] == "2024-07"
+    ev = SM.alert_events(workspace, c["alert_id"])
+    assert ev.iloc[-1]["kind"] == "escalated" and ev.iloc[-1]["period"] == "2024-07"
+
+
+def test_published_rates_without_levels_are_charted(workspace):
+    _rates_only(workspace)
+    b = SI.indicator_growth(workspace, region="310000", industry="BCD", measure="yoy")
+    pub = b.get("published")
+    assert pub is not None and pub["2024-05"] == pytest.approx(-9.0)
+    with pytest.raises(NotFoundError):
+        SI.indicator_growth(workspace, region="310000", industry="BCD", measure="two_year")
+
+
+def test_the_demo_ships_a_watch_list_of_key_regions_and_industries(demo_workspace):
+    items = SM.watch_lists(demo_workspace, "demo-key")
+    assert {"region", "industry", "series"} <= set(items["kind"])
+    assert {"310000", "420000", "BCD", "39"} <= set(items["code"])
+
+
+def test_indicator_vocabulary_aliases_and_monitoring_notes():
+    from induscope.core.indicators.vocabulary import (basis_spellings, canonical_indicator, growth_basis,
+                                                      indicator_label, monitoring_note)
+
+    for alias in ("工业增加值", "规模以上工业增加值", "industrial value added", "Value Added", "IVA", "value_added"):
+        assert canonical_indicator(alias) == "value_added", alias
+    assert canonical_indicator("制造业PMI") == "pmi_manufacturing" and canonical_indicator("用电量") == \
+        "electricity_consumption"
+    assert canonical_indicator("my park index") == "my park index"  # users may keep their own
+    assert growth_basis("growth_pct") == growth_basis("同比") == "growth_yoy_pct"
+    assert growth_basis("ytd_growth_pct") == growth_basis("累计同比") == "growth_ytd_pct"
+    assert "growth_pct" in basis_spellings("growth_yoy_pct")
+    assert indicator_label("value_added") == "工业增加值 industrial value added"
+    assert monitoring_note("工业增加值", "growth_pct") is None and monitoring_note("value_added", "constant_2020") is None
+    assert "share_pct" in monitoring_note("value_added", "share_pct")
+    assert "not in the indicator vocabulary" in monitoring_note("园区指数", "level")

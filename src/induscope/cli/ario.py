@@ -1,15 +1,14 @@
 """`induscope ario ...` commands (dynamic Adaptive Regional Input-Output model)."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
 from ..errors import InputError
-from .common import emit, handle_errors, progress, state
+from .common import (DEVICE_HELP, EXECUTOR_HELP, SCHEDULER_HELP, TABLE_HELP, WORKERS_HELP, Device, Executor,
+                     choice, emit, handle_errors, progress, state)
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -54,26 +53,31 @@ def _params(order_type, psi, alpha_max, inventory_days, restoration_tau, monetar
 
 def _write_csv(frame, path: Path) -> None:
     """Write to a temporary file beside ``path`` and rename it into place (no half-written output)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        frame.to_csv(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .._files import write_csv
+
+    write_csv(frame, path)
 
 
-TableOpt = typer.Option(None, "--table", help="Table id in the workspace (see `induscope import`).")
-TestOpt = typer.Option(False, "--pymrio-test", help="Use pymrio's bundled test MRIO (6 regions x 8 sectors).")
+def _table(ctx: typer.Context, table: Optional[str], table_opt: Optional[str], pymrio_test: bool):
+    from ..services import ario as svc
+
+    if table is not None and table_opt is not None:
+        raise InputError("name the table once (TABLE)")
+    ref = table if table is not None else table_opt
+    st = state(ctx)
+    return svc.load_table(st.workspace if ref is not None else None, ref, pymrio_test=pymrio_test)
+
+
+TableArg = typer.Argument(None, help=TABLE_HELP, metavar="TABLE", show_default=False)
+TableOpt = typer.Option(None, "--table", hidden=True, help="Same as TABLE.")
+TestOpt = typer.Option(False, "--pymrio-test", hidden=True, help="Same as TABLE pymrio:test.")
 
 
 @app.command("run")
 def run(
     ctx: typer.Context,
-    table: Optional[str] = TableOpt,
+    table: Optional[str] = TableArg,
+    table_opt: Optional[str] = TableOpt,
     pymrio_test: bool = TestOpt,
     event: str = typer.Option("kapital-recover", "--event", help=EVENT_HELP),
     region: Optional[list[str]] = typer.Option(None, "--region", help="Hit region (repeat; default all)."),
@@ -97,7 +101,7 @@ def run(
     restoration_tau: Optional[int] = typer.Option(None, "--restoration-tau", help="Inventory restoration (60)."),
     monetary_factor: Optional[float] = typer.Option(None, "--monetary-factor",
                                                     help="Currency units per table unit."),
-    backend: str = typer.Option("auto", "--backend", help="auto, cpu or gpu."),
+    device: Device = typer.Option(Device.auto.value, "--device", help=DEVICE_HELP),
     out: Optional[Path] = typer.Option(None, "--out", help="Write every series (long CSV: step, region, sector)."),
     full: bool = typer.Option(False, "--full", help="With --json: every series by industry too."),
 ) -> None:
@@ -106,14 +110,14 @@ def run(
 
     with handle_errors(ctx):
         st = state(ctx)
-        t = svc.load_table(st.workspace if table else None, table, pymrio_test=pymrio_test)
+        t = _table(ctx, table, table_opt, pymrio_test)
         ev = svc.make_event(event, damage, regions=region, sectors=sector, step=step, duration=duration,
                             recovery_tau=recovery_tau, recovery_function=recovery_function,
                             rebuild_tau=rebuild_tau, rebuilding_sectors=_shares(rebuilding_sector),
                             buyer_regions=buyer_region)
         params = _params(order_type, psi, alpha_max, inventory_days, restoration_tau, monetary_factor)
         with progress("simulating", steps, enabled=not st.json) as advance:
-            res = svc.run_ario(t, [ev], steps=steps, params=params, backend=backend,
+            res = svc.run_ario(t, [ev], steps=steps, params=params, backend=choice(device),
                                on_step=lambda i: advance(1))
         if out is not None:
             _write_csv(res.to_frame(), out)
@@ -123,13 +127,17 @@ def run(
         human = dict(res.summary())
         if out is not None:
             human["written"] = str(out)
-        emit(ctx, payload, human=human)
+        unit = t.unit or "table units"
+        emit(ctx, payload, human=human, units={"total_output_loss": unit, "total_final_demand_unmet": unit,
+                                               "peak_loss": "share of output", "relative_output_loss": "share",
+                                               "recovery_time": "steps", "peak_step": "step"})
 
 
 @app.command("sweep")
 def sweep(
     ctx: typer.Context,
-    table: Optional[str] = TableOpt,
+    table: Optional[str] = TableArg,
+    table_opt: Optional[str] = TableOpt,
     pymrio_test: bool = TestOpt,
     event: str = typer.Option("kapital-recover", "--event", help=EVENT_HELP),
     region: Optional[list[str]] = typer.Option(None, "--region", help="Regions to shock one by one (default all)."),
@@ -144,9 +152,9 @@ def sweep(
     rebuilding_sector: Optional[list[str]] = typer.Option(None, "--rebuilding-sector", help="SECTOR=SHARE."),
     relative: bool = typer.Option(False, "--relative",
                                   help="kapital-*: --damage is a share of each industry's productive capital."),
-    executor: str = typer.Option("local", "--executor", help="serial, local (process pool) or dask."),
-    workers: Optional[int] = typer.Option(None, "--workers", help="Processes (default: all cores)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler, e.g. tcp://host:8786."),
+    executor: Optional[Executor] = typer.Option(None, "--executor", help=EXECUTOR_HELP + " Default: local."),
+    workers: Optional[int] = typer.Option(None, "--workers", help=WORKERS_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
     out: Optional[Path] = typer.Option(None, "--out", help="Write one row per scenario (CSV)."),
 ) -> None:
     """Run one scenario per industry (region x sector), each hit alone; one summary row each."""
@@ -154,7 +162,7 @@ def sweep(
 
     with handle_errors(ctx):
         st = state(ctx)
-        t = svc.load_table(st.workspace if table else None, table, pymrio_test=pymrio_test)
+        t = _table(ctx, table, table_opt, pymrio_test)
         opts: dict[str, Any] = {}
         kind = svc.event_kind(event)
         if kind != "capital_rebuild":
@@ -164,8 +172,9 @@ def sweep(
         scenarios = svc.each_industry_scenarios(t, event, damage, regions=region, sectors=sector, step=step,
                                                 duration=duration, relative=relative, **opts)
         with progress("scenarios", len(scenarios), enabled=not st.json) as advance:
-            res = svc.sweep_ario(t, scenarios, steps=steps, executor=executor, workers=workers,
-                                 scheduler=scheduler, on_progress=advance)
+            ex, nworkers, sched = st.executor(executor, workers, scheduler)
+            res = svc.sweep_ario(t, scenarios, steps=steps, executor=ex, workers=nworkers,
+                                 scheduler=sched, on_progress=advance)
         frame = res.to_frame()
         if out is not None:
             _write_csv(frame.set_index("scenario"), out)
@@ -174,4 +183,6 @@ def sweep(
             payload["out"] = str(out)
         cols = ["scenario", "total_output_loss", "peak_loss", "recovery_time"]
         human = frame[cols].sort_values("total_output_loss", ascending=False).head(20)
-        emit(ctx, payload, human=human)
+        emit(ctx, payload, human=human, title="the 20 scenarios with the largest output loss",
+             units={"total_output_loss": t.unit or "table units", "peak_loss": "share of output",
+                    "recovery_time": "steps"})

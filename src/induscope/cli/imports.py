@@ -11,9 +11,12 @@ from typing import Iterator, Optional
 
 import typer
 
-from .common import emit, handle_errors, progress, state
+from .common import choices, emit, handle_errors, progress, state
 
 app = typer.Typer(no_args_is_help=True)
+
+
+Layout = choices("Layout", "auto", "nbs", "generic")
 
 _NAME = typer.Option(None, "--name", help="Dataset id (default: the file name without suffix).")
 _REPLACE = typer.Option(False, "--replace", help="Overwrite a dataset with the same id (else an error).")
@@ -47,7 +50,7 @@ def _steps(ctx: typer.Context, what: str) -> Iterator:
 def import_io(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="Input-output table (.csv or .xlsx)."),
-    layout: str = typer.Option("auto", "--layout",
+    layout: Layout = typer.Option(Layout.auto.value, "--layout",
                                help="nbs (NBS china_YYYY_NN layout), generic (kind/code columns), or "
                                     "auto (detect from the header)."),
     name: Optional[str] = _NAME,
@@ -65,7 +68,7 @@ def import_io(
 
     with handle_errors(ctx):
         with _steps(ctx, f"importing {file.name}") as on_progress:
-            summary = import_io_table(state(ctx).workspace, file, layout=layout, name=name, year=year,
+            summary = import_io_table(state(ctx).workspace, file, layout=layout.value, name=name, year=year,
                                       unit=unit, tolerance=tolerance, replace=replace,
                                       encoding=encoding, sheet=sheet, usd_cny=usd_cny,
                                       on_progress=on_progress)

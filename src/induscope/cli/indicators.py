@@ -6,14 +6,44 @@ from typing import Optional
 
 import typer
 
-from .common import emit, handle_errors, state
+from .common import choices, emit, handle_errors, state
 
 app = typer.Typer(no_args_is_help=True)
 
-_REGION = typer.Option("000000", "--region", "-r", help="Province code (GB/T 2260), 000000 = nation, or a "
-                       "macro-region (east, central, west, northeast).")
-_INDUSTRY = typer.Option("BCD", "--industry", "-i", help="Division (06..46), section (B, C, D), BCD = industry, "
-                         "EQ = equipment manufacturing.")
+
+Measure = choices("Measure", "yoy", "ytd", "two_year")
+ContributionMeasure = choices("ContributionMeasure", "yoy", "ytd")
+By = choices("By", "division", "section", "province", "macro_region")
+
+
+def _region(text: str) -> str:
+    """A province by name or code ('上海', 'Shanghai', '310000'), the nation, or a macro-region as is."""
+    from .. import reference
+
+    return reference.normalize_region(text) or text.strip()
+
+
+def _industry(text: str) -> str:
+    """An industry code as stored ('7' -> '07', 'c' -> 'C')."""
+    from .. import reference
+
+    return reference.normalize_industry(text) or text
+
+
+def _with_names(frame):
+    """Names beside the region and industry codes of a result table."""
+    from .common import industry_names, region_names, with_names
+
+    for col, names in (("region", region_names), ("province", region_names), ("industry", industry_names),
+                       ("division", industry_names), ("section", industry_names), ("part", None)):
+        if col in getattr(frame, "columns", ()):
+            frame = with_names(frame, col, names() if names else {**region_names(), **industry_names()})
+    return frame
+
+_REGION = typer.Option("000000", "--region", "-r", help="Province: GB/T 2260 code or name (310000, 上海, "
+                       "Shanghai); 000000 or 全国 = nation; or a macro-region (east, central, west, northeast).")
+_INDUSTRY = typer.Option("BCD", "--industry", "-i", help="Division (06..46; 7 = 07), section (B, C, D), BCD = "
+                         "industry, EQ = equipment manufacturing.")
 _VINTAGE = typer.Option(None, "--vintage", help="Data vintage to use (as known at this date); default latest.")
 _INDICATOR = typer.Option("value_added", "--indicator", help="Indicator in the workspace series (value_added, "
                           "export_delivery_value, profits, ...).")
@@ -24,21 +54,24 @@ def _growth(ctx: typer.Context, measure: str, indicator: str, region: str, indus
     from ..services.indicators import indicator_growth
 
     with handle_errors(ctx):
-        bundle = indicator_growth(state(ctx).workspace, indicator, region=region, industry=industry,
-                                  measure=measure, vintage=vintage, price_basis=price_basis, start=start, end=end)
-        emit(ctx, bundle, bundle.wide())
+        bundle = indicator_growth(state(ctx).workspace, indicator, region=_region(region),
+                                  industry=_industry(industry), measure=measure, vintage=vintage,
+                                  price_basis=price_basis, start=start, end=end)
+        wide = bundle.wide()
+        emit(ctx, bundle, wide, title=f"{indicator}: growth {measure} (%), region {region}, industry {industry}",
+             units={c: "%" for c in wide.columns if c != "period"})
 
 
 @app.command("growth")
 def growth(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGION, industry: str = _INDUSTRY,
-           measure: str = typer.Option("yoy", "--measure", "-m", help="yoy, ytd or two_year."),
+           measure: Measure = typer.Option(Measure.yoy.value, "--measure", "-m", help="yoy, ytd or two_year."),
            vintage: Optional[str] = _VINTAGE,
            start: Optional[str] = typer.Option(None, "--start", help="First period shown (e.g. 2024-02)."),
            end: Optional[str] = typer.Option(None, "--end", help="Last period shown."),
            price_basis: Optional[str] = typer.Option(None, "--price-basis", help="Levels to use (default: constant "
                                                      "prices if stored, else current).")) -> None:
     """Growth (%) derived from levels, beside the published comparable-sample rate where stored."""
-    _growth(ctx, measure, indicator, region, industry, vintage, start, end, price_basis)
+    _growth(ctx, measure.value, indicator, region, industry, vintage, start, end, price_basis)
 
 
 @app.command("ytd")
@@ -52,17 +85,18 @@ def ytd(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGION, 
 
 @app.command("contribution")
 def contribution(ctx: typer.Context, period: str = typer.Argument(..., help="Period, e.g. 2022-04 or 2024Q2."),
-                 by: str = typer.Option("section", "--by", help="division, section, province or macro_region."),
+                 by: By = typer.Option(By.section.value, "--by", help="division, section, province or macro_region."),
                  indicator: str = _INDICATOR, region: str = _REGION, industry: str = _INDUSTRY,
-                 measure: str = typer.Option("yoy", "--measure", "-m", help="yoy or ytd."),
+                 measure: ContributionMeasure = typer.Option(ContributionMeasure.yoy.value, "--measure", "-m",
+                                                             help="yoy or ytd."),
                  vintage: Optional[str] = _VINTAGE) -> None:
     """Contribution rate (%) and pull (points) of each part to the growth of the whole."""
     from ..services.indicators import contribution_breakdown
 
     with handle_errors(ctx):
-        res = contribution_breakdown(state(ctx).workspace, period, indicator, by=by, region=region,
-                                     industry=industry, measure=measure, vintage=vintage)
-        emit(ctx, res, res.to_frame())
+        res = contribution_breakdown(state(ctx).workspace, period, indicator, by=by.value, region=_region(region),
+                                     industry=_industry(industry), measure=measure.value, vintage=vintage)
+        emit(ctx, res, _with_names(res.to_frame()))
 
 
 @app.command("report-card")

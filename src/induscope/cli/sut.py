@@ -6,9 +6,12 @@ from typing import Optional
 
 import typer
 
-from .common import emit, handle_errors
+from .common import choices, emit, handle_errors
 
 app = typer.Typer(no_args_is_help=True)
+
+
+Technology = choices("Technology", "industry", "commodity")
 
 
 @app.command("requirements")
@@ -20,7 +23,7 @@ def requirements(
                                                 "industry codes as header (intermediate use only)."),
     out: Path = typer.Option(..., "--out", help="Output folder for the four requirements tables."),
     scrap: Optional[str] = typer.Option(None, "--scrap", help="Code of the scrap commodity (BEA: S004)."),
-    technology: str = typer.Option("industry", "--technology",
+    technology: Technology = typer.Option(Technology.industry.value, "--technology",
                                    help="industry (BEA's industry-technology assumption) or commodity."),
     force: bool = typer.Option(False, "--force", help="Replace an output folder that holds other files."),
 ) -> None:
@@ -28,12 +31,12 @@ def requirements(
     with handle_errors(ctx):
         from ..services.sut import sut_requirements, write_requirements
 
-        result = sut_requirements(make, use, scrap=scrap, technology=technology)
+        result = sut_requirements(make, use, scrap=scrap, technology=technology.value)
         files = write_requirements(result, out, force=force)
         payload = {"out": str(out), "files": [f.name for f in files], **result.to_dict()}
         payload.pop("output_multipliers_commodity", None)
         human = (f"wrote {len(files)} tables ({len(result.commodities)} commodities x "
-                 f"{len(result.industries)} industries, {technology} technology) to {out}"
+                 f"{len(result.industries)} industries, {technology.value} technology) to {out}"
                  + "".join(f"\n  note: {n}" for n in result.notes)
                  + (f"\n  not produced by any industry: {', '.join(result.not_produced)}"
                     if result.not_produced else ""))

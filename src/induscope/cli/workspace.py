@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import typer
 
-from .common import emit, handle_errors, state
+from .common import emit, handle_errors, render, state
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -12,12 +12,24 @@ app = typer.Typer(no_args_is_help=True)
 def status(ctx: typer.Context) -> None:
     """Where the workspace is, its schema version and the row count of every table."""
     with handle_errors(ctx):
-        ws = state(ctx).workspace
+        st = state(ctx)
+        ws = st.workspace
         ws_exists = ws.exists()
+        tables = ws.tables() if ws_exists else {}
         payload = {"home": str(ws.home), "exists": ws_exists,
-                   "schema_version": ws.schema_version() if ws_exists else 0,
-                   "tables": ws.tables() if ws_exists else {}}
-        emit(ctx, payload)
+                   "schema_version": ws.schema_version() if ws_exists else 0, "tables": tables}
+        if st.json:
+            emit(ctx, payload)
+            return
+        render({"workspace": payload["home"], "exists": ws_exists, "schema version": payload["schema_version"]})
+        if tables:
+            import pandas as pd
+
+            frame = pd.DataFrame({"table": list(tables), "rows": [int(v) for v in tables.values()]})
+            render(frame, title="tables", totals=["rows"])
+        elif not ws_exists:
+            render("no workspace here yet: `induscope workspace migrate` creates it, "
+                   "`induscope demo` fills it with a synthetic demo")
 
 
 @app.command("migrate")

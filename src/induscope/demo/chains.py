@@ -38,31 +38,116 @@ IC = ("ic", "集成电路产业链 (integrated circuits)", [
 ])
 
 
-def synthetic_chains(enterprises: pd.DataFrame, seed: int, firms_per_node: int = 12
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(chains, nodes, node_firms, enterprises with chain firms re-coded to the node's class)."""
+#: node -> (firms serving it, key core technology, (imports, exports) as multiples of domestic output,
+#: near-equal firm outputs). Chosen so that the demo shows every verdict: few suppliers and import
+#: dependence (weak), many even suppliers with a trade surplus (strong), and the rest neutral.
+PROFILE = {
+    "nev01": (12, False, (1.8, 0.05), False), "nev05": (12, False, None, False),
+    "nev06": (16, False, (0.04, 0.30), True), "nev07": (14, False, None, True),
+    "nev08": (3, True, (1.6, 0.20), False), "nev09": (12, False, None, False),
+    "ic01": (12, False, (0.45, 0.10), False), "ic02": (2, True, (3.0, 0.02), False),
+    "ic03": (6, True, (1.2, 0.15), False), "ic04": (4, True, (2.5, 0.05), False),
+    "ic05": (3, True, (4.0, 0.01), False), "ic06": (14, False, None, False),
+    "ic07": (8, True, (1.4, 0.10), False), "ic08": (16, False, (0.05, 0.6), True),
+}
+#: share of a customer's revenue bought from each feeding node (split over its suppliers there)
+CHAIN_INPUT_SHARE = 0.04
+
+
+def synthetic_chains(enterprises: pd.DataFrame, seed: int, firms_per_node: int = 12,
+                     links: pd.DataFrame | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """(chains, nodes, node_firms, enterprises with chain firms re-coded to the node's class, links).
+
+    ``links`` (supplier, customer, value, product): the firm network, returned with supply links
+    along the chain (each firm of a node buys from 2-3 firms of every node feeding it; the leaders
+    from one firm of the key-core node: single points of failure), the values of each sector pair
+    rescaled so that the network still adds up to the IO table's flows."""
     rng = np.random.default_rng(seed + 20)
     enterprises = enterprises.copy()
     sector = enterprises["attributes"].map(lambda a: a["io42_sector"])
     taken: set[str] = set()
     chain_rows, node_rows, member_rows = [], [], []
+    node_members: dict[tuple[str, str], list[int]] = {}
     for chain_id, name, nodes in (NEV, IC):
         chain_rows.append({"chain_id": chain_id, "name": name,
                            "description": "node names are real stages; the enterprises are SYNTHETIC"})
         last_position = max(node[3] for node in nodes)
         for node_id, node_name, stage, position, feeds, io42, klass in nodes:
-            node_rows.append({"chain_id": chain_id, "node_id": node_id, "name": node_name, "stage": stage,
-                              "position": position, "parent": feeds or None, "industry": klass})
+            k_want, key_core, trade, even = PROFILE.get(node_id, (firms_per_node, False, None, False))
             pool = enterprises.index[(sector == io42) & ~enterprises["firm_id"].isin(taken)]
-            k = min(firms_per_node, len(pool))
+            k = min(k_want, len(pool))
             chosen = rng.choice(pool, size=k, replace=False) if k else []
             for idx in chosen:
                 enterprises.at[idx, "industry"] = klass
                 taken.add(enterprises.at[idx, "firm_id"])
+            # the firm's output of the node: part of its revenue (near-equal where the node is 'even')
+            rev = enterprises.loc[list(chosen), "revenue"].to_numpy(dtype=float) if k else np.zeros(0)
+            if even and k:
+                out = float(np.median(rev)) * 0.6 * rng.lognormal(0.0, 0.15, size=k)
+            else:
+                out = rev * rng.uniform(0.5, 0.9, size=k)
+            cap = out / rng.uniform(0.7, 0.95, size=k)
+            dom = float(out.sum())
+            imports = exports = None
+            if trade is not None:
+                imports, exports = round(dom * trade[0], 2), round(dom * trade[1], 2)
+            node_rows.append({"chain_id": chain_id, "node_id": node_id, "name": node_name, "stage": stage,
+                              "position": position, "parent": feeds or None, "industry": klass,
+                              "io_sector": io42, "hs_codes": None, "key_core": key_core,
+                              "imports": imports, "exports": exports,
+                              "domestic_output": round(dom, 2) if trade is not None else None})
+            node_members[(chain_id, node_id)] = list(chosen)
             # the largest firm of the most downstream node(s) leads the chain
-            ranked = sorted(chosen, key=lambda i: -enterprises.at[i, "revenue"])
-            for rank, idx in enumerate(ranked):
+            order = np.argsort(-rev, kind="stable") if k else []
+            for rank, j in enumerate(order):
+                idx = chosen[j]
                 role = "leader" if rank == 0 and position == last_position else "member"
                 member_rows.append({"chain_id": chain_id, "node_id": node_id,
-                                    "firm_id": enterprises.at[idx, "firm_id"], "role": role})
-    return (pd.DataFrame(chain_rows), pd.DataFrame(node_rows), pd.DataFrame(member_rows), enterprises)
+                                    "firm_id": enterprises.at[idx, "firm_id"], "role": role,
+                                    "output": round(float(out[j]), 2), "capacity": round(float(cap[j]), 2)})
+    members = pd.DataFrame(member_rows)
+    if links is not None:
+        links = _chain_links(links, enterprises, sector, node_rows, node_members, members, rng)
+    return (pd.DataFrame(chain_rows), pd.DataFrame(node_rows), members, enterprises, links)
+
+
+def _chain_links(links: pd.DataFrame, enterprises: pd.DataFrame, sector: pd.Series, node_rows: list[dict],
+                 node_members: dict, members: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    fid = enterprises["firm_id"].to_numpy()
+    rev = enterprises["revenue"].to_numpy(dtype=float)
+    leaders = set(members.loc[members["role"] == "leader", "firm_id"])
+    key_core = {(r["chain_id"], r["node_id"]) for r in node_rows if r["key_core"]}
+    new = []
+    for r in node_rows:
+        ups = (r["chain_id"], r["node_id"])
+        sup_idx = node_members.get(ups, [])
+        if not sup_idx:
+            continue
+        for down in [t for t in str(r["parent"] or "").split(",") if t]:
+            for c in node_members.get((r["chain_id"], down), []):
+                # leaders buy a key-core input from one firm only: a single point of failure
+                k = 1 if (fid[c] in leaders and ups in key_core) else int(rng.integers(2, 4))
+                k = min(k, len(sup_idx))
+                pick = rng.choice(sup_idx, size=k, replace=False)
+                for s in pick:
+                    if s != c:
+                        new.append({"supplier": fid[s], "customer": fid[c],
+                                    "value": rev[c] * CHAIN_INPUT_SHARE / k, "product": sector.iat[s]})
+    if not new:
+        return links
+    sec = dict(zip(fid, sector))
+    new_df = pd.DataFrame(new)
+    flows = set(links["supplier"].map(sec) + ">" + links["customer"].map(sec))
+    # only where the IO table has a flow between the two sectors (the network stays consistent with it)
+    new_df = new_df[(new_df["supplier"].map(sec) + ">" + new_df["customer"].map(sec)).isin(flows)]
+    out = pd.concat([links, new_df], ignore_index=True)
+    out = out.groupby(["supplier", "customer", "product"], as_index=False, sort=True)["value"].sum()
+    pair = out["supplier"].map(sec) + ">" + out["customer"].map(sec)
+    old_pair = links["supplier"].map(sec) + ">" + links["customer"].map(sec)
+    old_tot = links["value"].groupby(old_pair).sum()
+    new_tot = out["value"].groupby(pair).sum()
+    # keep each sector pair's total (the IO flow); a pair without flow keeps the chain links as drawn
+    factor = pair.map(lambda p: old_tot[p] / new_tot[p] if p in old_tot.index and new_tot[p] > 0 else 1.0)
+    out["value"] = np.round(out["value"] * factor, 4)
+    return out[["supplier", "customer", "value", "product"]]

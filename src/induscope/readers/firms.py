@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ProblemCollector
-from .common import (CNY_10K, as_text, check_usd_cny, duplicate_rows, industry_known, map_columns,
-                     normalize_code, normalize_regions, numeric_column, parse_numbers, open_sheet,
-                     report_rows, resolve_unit, strip_section, unit_expected)
+from ..units import CNY_10K, check_usd_cny, resolve_unit, unit_expected
+from .columns import (as_text, check_converted, duplicate_rows, industry_known, map_columns,
+                      normalize_code, normalize_regions, numeric_column, parse_numbers, report_rows,
+                      strip_section)
+from .sheets import Sheet, open_sheet
 
 FIRM_COLUMNS = ["firm_id", "name", "region", "industry", "revenue", "employees", "founded", "attributes"]
 LINK_COLUMNS = ["supplier", "customer", "value", "product"]
@@ -64,11 +66,15 @@ def _money(pc: ProblemCollector, df: pd.DataFrame, column: str, *, header_unit: 
                 pc.add(row=1 if header_unit else None, column=column if header_unit else "unit",
                        value=s, expected=unit_expected(monetary_only=True), source=source)
             continue
-        out[mask] = num[mask] * u.factor
+        with np.errstate(over="ignore", invalid="ignore"):
+            out[mask] = num[mask] * u.factor
         canons.add(u.canonical)
     if len(canons) > 1:
         pc.add(column="unit", value=", ".join(sorted(canons)), source=source,
                expected="one currency per file (or --usd-cny to convert USD amounts to CNY)")
+    bad = check_converted(pc, df, out, column, next(iter(canons)) if len(canons) == 1 else "its unit",
+                          source=source)
+    out[bad] = np.nan
     return out, (canons.pop() if len(canons) == 1 else CNY_10K)
 
 
@@ -80,8 +86,21 @@ def read_enterprises(path: str | Path, *, unit: str | None = None, encoding: str
     unit in such a header (``rd_expense [万元]``) converts that attribute like revenue.
     """
     check_usd_cny(usd_cny)
-    path = Path(path)
-    pc, sh = open_sheet(path, encoding=encoding, sheet=sheet)
+    pc, sh = open_sheet(Path(path), encoding=encoding, sheet=sheet)
+    return _enterprises(sh, pc, unit=unit, usd_cny=usd_cny)
+
+
+def validate_enterprises(frame: pd.DataFrame, source: str = "enterprises", *, unit: str | None = None,
+                         usd_cny: float | None = None) -> tuple[pd.DataFrame, str]:
+    """The checks of ``read_enterprises`` on a frame with the file's columns (attributes as
+    extra columns)."""
+    check_usd_cny(usd_cny)
+    return _enterprises(Sheet.from_frame(frame, source), ProblemCollector(source), unit=unit,
+                        usd_cny=usd_cny)
+
+
+def _enterprises(sh: Sheet, pc: ProblemCollector, *, unit: str | None, usd_cny: float | None
+                 ) -> tuple[pd.DataFrame, str]:
     src = sh.source
     # a unit in the revenue header: map 'revenue [万元]' to 'revenue'
     header_units: dict[str, str] = {}
@@ -165,11 +184,19 @@ def _attributes(pc: ProblemCollector, df: pd.DataFrame, extras: dict[str, int],
                 factor = u.factor  # stored in the canonical unit (10,000 CNY for CNY amounts)
                 report_rows(pc, df, bad, header, "a number (the header states a unit)", value_col=col,
                             source=src)
+        with np.errstate(over="ignore", invalid="ignore"):
+            conv = num * factor
+        huge = check_converted(pc, df.assign(**{header: df[col]}), np.where(bad, np.nan, conv), header,
+                               u.canonical if hunit is not None and u is not None else "its unit",
+                               source=src) if hunit is not None else np.zeros(len(df), bool)
+        # in a column of words (a category), 'none' or 'na' is a category, not a missing number
+        categorical = hunit is None and bool((bad & ~missing).any())
+        blank = (text == "").to_numpy()
         for k in range(len(df)):
-            if missing[k]:
+            if blank[k] or huge[k] or (missing[k] and not categorical):
                 continue
-            if not bad[k]:
-                v = num[k] * factor
+            if not bad[k] and not missing[k]:
+                v = conv[k]
                 per_row[k][name] = int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)
             else:
                 t = text.iat[k]
@@ -186,8 +213,21 @@ def read_supply_links(path: str | Path, *, known_firms: Collection[str] | None =
     Returns (rows for the ``supply_links`` table, value unit).
     """
     check_usd_cny(usd_cny)
-    path = Path(path)
-    pc, sh = open_sheet(path, encoding=encoding, sheet=sheet)
+    pc, sh = open_sheet(Path(path), encoding=encoding, sheet=sheet)
+    return _supply_links(sh, pc, known_firms=known_firms, unit=unit, usd_cny=usd_cny)
+
+
+def validate_supply_links(frame: pd.DataFrame, source: str = "supply_links", *,
+                          known_firms: Collection[str] | None = None, unit: str | None = None,
+                          usd_cny: float | None = None) -> tuple[pd.DataFrame, str]:
+    """The checks of ``read_supply_links`` on a frame with the file's columns."""
+    check_usd_cny(usd_cny)
+    return _supply_links(Sheet.from_frame(frame, source), ProblemCollector(source),
+                         known_firms=known_firms, unit=unit, usd_cny=usd_cny)
+
+
+def _supply_links(sh: Sheet, pc: ProblemCollector, *, known_firms: Collection[str] | None,
+                  unit: str | None, usd_cny: float | None) -> tuple[pd.DataFrame, str]:
     src = sh.source
     header_units: dict[str, str] = {}
     orig = sh.header

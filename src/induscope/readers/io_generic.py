@@ -22,7 +22,9 @@ import numpy as np
 
 from ..core.iomodels.table import IOTable
 from ..errors import ProblemCollector
-from .common import as_text, numeric_grid, read_sheet, resolve_unit, unit_expected, year_from_name
+from ..units import resolve_unit, unit_expected
+from .columns import as_text, duplicate_headers, numeric_grid, year_from_name
+from .sheets import read_sheet
 from .io_checks import DEFAULT_TOLERANCE, check_balance
 
 _KINDS = {"z": "Z", "intermediate": "Z", "domestic": "Z", "zm": "Zm", "imports": "Zm",
@@ -51,6 +53,9 @@ def read_generic(path: str | Path, *, name: str | None = None, year: int | None 
         pc.raise_if_any()
     assert sh is not None
     src = sh.source
+    if u is not None:
+        sh.conversion = (u.factor, u.canonical)
+    duplicate_headers(sh, pc)
     low = {h.strip().lower(): i for i, h in enumerate(sh.header) if not h.startswith("#")}
     for need in ("kind", "code"):
         if need not in low:
@@ -196,8 +201,6 @@ def _col(sh, i: int):
 def write_generic(table: IOTable, path: str | Path) -> Path:
     """Write a single-region IOTable in the generic layout (CSV; .xlsx by suffix), written to a
     temporary file and renamed into place."""
-    import os
-
     import pandas as pd
 
     if len(table.regions) != 1:
@@ -224,10 +227,11 @@ def write_generic(table: IOTable, path: str | Path) -> Path:
             rows.append(["V", c, vnames.get(c, c), *table.V[k], *([None] * len(fd))]
                         + ([None] if table.m is not None else []) + [None])
     df = pd.DataFrame(rows, columns=cols)
-    tmp = path.with_name(path.name + ".tmp")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        df.to_excel(tmp, index=False, engine="openpyxl")
-    else:
-        df.to_csv(tmp, index=False, float_format="%.17g")
-    os.replace(tmp, path)
+    from .._files import atomic_file
+
+    with atomic_file(path) as tmp:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            df.to_excel(tmp, index=False, engine="openpyxl")
+        else:
+            df.to_csv(tmp, index=False, float_format="%.17g")
     return path

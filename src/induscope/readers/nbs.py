@@ -17,8 +17,9 @@ import numpy as np
 
 from ..core.iomodels.table import IOTable
 from ..errors import ProblemCollector
-from .common import (CNY_10K, Sheet, as_text, numeric_grid, read_sheet, resolve_unit, unit_expected,
-                     year_from_name)
+from ..units import CNY_10K, resolve_unit, unit_expected
+from .columns import as_text, duplicate_headers, numeric_grid, year_from_name
+from .sheets import Sheet, read_sheet
 from .io_checks import DEFAULT_TOLERANCE, check_balance, relative
 
 #: NBS names of final-demand and value-added codes (English)
@@ -46,6 +47,8 @@ def read_nbs(path: str | Path, *, name: str | None = None, year: int | None = No
     if sh is None:
         pc.raise_if_any()
     assert sh is not None
+    sh.conversion = (u.factor, u.canonical) if u else None
+    duplicate_headers(sh, pc, zfill=True)
     layout = _Layout.parse(sh, pc)
     if layout is None:
         pc.raise_if_any()

@@ -24,7 +24,7 @@ import pandas as pd
 from ..core.iomodels import table as _table
 from ..core.iomodels.table import IOTable
 from ..errors import InputError
-from .common import resolve_unit
+from ..units import resolve_unit
 
 IMPORTS_CATEGORY = "IM"
 IMPORTED_INPUTS_ROW = "Imported intermediate inputs"

@@ -3,6 +3,9 @@
 Columns: ``indicator, region, industry, period, value`` (required), ``unit, price_basis, vintage``
 (required unless given as options, which then fill empty cells). Other columns are errors unless
 their header starts with '#'. See docs/formats.md for codes, periods, price bases and units.
+
+``read_series`` reads a file; ``validate_series`` applies the same checks to a frame built in
+code (the demo economy, an API payload), so every way into the ``series`` table is checked alike.
 """
 from __future__ import annotations
 
@@ -12,9 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .common import (as_text, map_unique, check_usd_cny, duplicate_rows, industry_known, map_columns,
-                     normalize_code, normalize_regions, numeric_column, open_sheet, report_rows,
-                     resolve_unit, unit_expected)
+from ..core.indicators.vocabulary import GROWTH_BASES, canonical_indicator, growth_basis
+from ..errors import ProblemCollector
+from ..units import check_usd_cny, resolve_unit, unit_expected
+from .columns import (as_text, check_converted, map_unique, duplicate_rows, industry_known, map_columns,
+                      normalize_code, normalize_regions, numeric_column, parse_periods,  # noqa: F401
+                      period_expected, report_rows)
+from .sheets import Sheet, open_sheet
 
 COLUMNS = ["indicator", "region", "industry", "period", "value", "unit", "price_basis", "vintage"]
 KEY = ["indicator", "region", "industry", "period", "price_basis", "vintage"]
@@ -23,51 +30,31 @@ ALIASES = {"指标": "indicator", "地区": "region", "行业": "industry", "时
            "数值": "value", "单位": "unit", "价格口径": "price_basis", "口径": "price_basis",
            "版本": "vintage", "date": "period", "price basis": "price_basis"}
 
-#: accepted price bases (plus ``constant_YYYY``: constant prices of base year YYYY)
+#: accepted price bases (plus ``constant_YYYY``: constant prices of base year YYYY); the spelling
+#: stored is the key, the one the indicator and monitoring services query
 PRICE_BASES = {
     "current": "current prices",
     "constant": "constant prices (base year not stated)",
     "index_prev_year_100": "index, same period of the previous year = 100",
     "index_prev_period_100": "index, previous period = 100",
     "index_base_100": "index, base period = 100",
-    "growth_pct": "growth over the same period of the previous year, %",
-    "ytd_growth_pct": "year-to-date growth over the same period of the previous year, %",
+    "growth_yoy_pct": "growth over the same period of the previous year, %",
+    "growth_ytd_pct": "year-to-date growth over the same period of the previous year, %",
     "ytd_current": "year-to-date total at current prices",
     "share_pct": "share, %",
+    "diffusion_index": "a diffusion index, 50 = no change (a PMI)",
     "level": "a level without a price basis (counts, physical quantities, ratios)",
 }
+#: other accepted spellings of a price basis -> the stored one (growth rates: the indicator
+#: vocabulary's aliases, e.g. 'growth_pct' and '同比' -> 'growth_yoy_pct')
+PRICE_BASIS_ALIASES = {**{a: b for b, al in GROWTH_BASES.items() for a in al}, "现价": "current"}
 _CONSTANT = re.compile(r"constant_(19|20)\d\d")
 
-_MONTH = re.compile(r"^(\d{4})(?:-|M|m|/|\.)?(\d{1,2})$")
-_QUARTER = re.compile(r"^(\d{4})[-\s]?[Qq]([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
 
-
-def parse_periods(text: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """Period cells -> (canonical period, freq M/Q/A, bad mask).
-
-    Accepts 2024, 2024Q1, 2024-Q1, 2024-03, 2024M03, 2024M3, 2024/03, 202403 and Excel dates
-    (a month). Canonical: '2024', '2024Q1', '2024-03'.
-    """
-    def one(v) -> tuple[str | None, str | None]:
-        if hasattr(v, "year") and hasattr(v, "month"):  # datetime from Excel
-            return f"{v.year:04d}-{v.month:02d}", "M"
-        s = "" if v is None else str(v).strip()
-        if isinstance(v, float) and v.is_integer():
-            s = str(int(v))
-        if m := _YEAR.match(s):
-            return s, "A"
-        if m := _QUARTER.match(s):
-            return f"{m.group(1)}Q{m.group(2)}", "Q"
-        if (m := _MONTH.match(s)) and 1 <= int(m.group(2)) <= 12:
-            if len(m.group(2)) == 1 and s[4:5].isdigit():
-                return None, None  # '20243' is ambiguous
-            return f"{m.group(1)}-{int(m.group(2)):02d}", "M"
-        return None, None
-    pairs = map_unique(text, one)
-    period = pairs.map(lambda pf: pf[0])
-    freq = pairs.map(lambda pf: pf[1])
-    return period, freq, period.isna().to_numpy()
+def canonical_price_basis(value: str) -> str:
+    """A price-basis spelling as stored ('growth_pct' -> 'growth_yoy_pct'); unknown ones unchanged."""
+    v = str(value).strip()
+    return growth_basis(v) or PRICE_BASIS_ALIASES.get(v, v.lower())
 
 
 def price_basis_ok(values: pd.Series) -> np.ndarray:
@@ -80,8 +67,21 @@ def read_series(path: str | Path, *, unit: str | None = None, price_basis: str |
     """Read and validate a long series file; returns rows ready for the ``series`` table
     (values converted to the canonical unit). Raises ValidationError with every problem."""
     check_usd_cny(usd_cny)
-    path = Path(path)
-    pc, sh = open_sheet(path, encoding=encoding, sheet=sheet)
+    pc, sh = open_sheet(Path(path), encoding=encoding, sheet=sheet)
+    return _validate(sh, pc, unit=unit, price_basis=price_basis, vintage=vintage, usd_cny=usd_cny)
+
+
+def validate_series(frame: pd.DataFrame, source: str = "series", *, unit: str | None = None,
+                    price_basis: str | None = None, vintage: str | None = None,
+                    usd_cny: float | None = None) -> pd.DataFrame:
+    """The checks of ``read_series`` on a frame with the file's columns (rows numbered from 2)."""
+    check_usd_cny(usd_cny)
+    return _validate(Sheet.from_frame(frame, source), ProblemCollector(source), unit=unit,
+                     price_basis=price_basis, vintage=vintage, usd_cny=usd_cny)
+
+
+def _validate(sh: Sheet, pc: ProblemCollector, *, unit: str | None, price_basis: str | None,
+              vintage: str | None, usd_cny: float | None) -> pd.DataFrame:
     defaults = {"unit": unit, "price_basis": price_basis, "vintage": vintage}
     required = ["indicator", "region", "industry", "period", "value"] + [k for k, v in defaults.items()
                                                                         if v is None]
@@ -100,7 +100,8 @@ def read_series(path: str | Path, *, unit: str | None = None, price_basis: str |
             df[c] = df[c].where(df[c] != "", defaults[c])
         report_rows(pc, df, (df[c] == "").to_numpy(), c, f"a {c.replace('_', ' ')} (the cell is empty)",
                     source=src)
-    df["price_basis"] = df["price_basis"].str.lower()
+    df["price_basis"] = map_unique(df["price_basis"], canonical_price_basis)
+    df["indicator"] = map_unique(df["indicator"], canonical_indicator)  # '工业增加值' -> 'value_added'
 
     # regions: 31 provinces (code or name) or the nation
     region, bad_region = normalize_regions(df["region"], allow_nation=True)
@@ -117,14 +118,14 @@ def read_series(path: str | Path, *, unit: str | None = None, price_basis: str |
     df["industry"] = industry
 
     period, freq, bad_period = parse_periods(df["period"])
-    report_rows(pc, df, bad_period, "period", "a period like 2024, 2024Q1, 2024-03 or 2024M03",
-                source=src)
+    report_rows(pc, df, bad_period, "period", period_expected(), source=src)
     df["period"] = period.where(~bad_period, as_text(df["period"]))
     df["freq"] = freq
 
     bad_pb = ~price_basis_ok(df["price_basis"]) & (df["price_basis"] != "").to_numpy()
     report_rows(pc, df, bad_pb, "price_basis",
-                f"one of {sorted(PRICE_BASES)} or constant_YYYY", source=src)
+                f"one of {sorted(PRICE_BASES)} or constant_YYYY (also accepted: "
+                f"{', '.join(sorted(PRICE_BASIS_ALIASES))})", source=src)
 
     value = numeric_column(pc, df, "value", what="a number (or an empty cell for 'not published')",
                            source=src)
@@ -143,7 +144,10 @@ def read_series(path: str | Path, *, unit: str | None = None, price_basis: str |
         factors[mask] = u.factor
         canon[mask] = u.canonical
     df["unit"] = canon
-    df["value"] = value * factors
+    with np.errstate(over="ignore", invalid="ignore"):
+        converted = value * factors
+    bad_value = check_converted(pc, df, converted, "value", df["unit"], source=src)
+    df["value"] = np.where(bad_value, np.nan, converted)
 
     ok_key = ~(bad_region | bad_ind | bad_period)
     duplicate_rows(pc, df[ok_key], KEY, "series key (indicator, region, industry, period, price_basis, "

@@ -109,6 +109,70 @@ def division_section(division: str) -> str | None:
     return gbt4754_divisions().set_index("code")["section"].get(division)
 
 
+# ---------------------------------------------------------------------------------------------
+# the one region and industry normaliser (readers, CLI options and the API use it)
+
+#: spellings of the whole nation accepted as a region (compared upper-cased); stored as NATION
+NATION_ALIASES = ("000000", "CN", "CHN", "全国", "NATIONAL", "CHINA", "全国合计")
+
+_REGION_SUFFIX = r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$"
+
+
+@lru_cache(maxsize=1)
+def _region_spellings() -> dict[str, str]:
+    """Accepted region spellings -> GB/T 2260 code: the code, the Chinese full, bare and
+    one-character names, the English name (any case). Not the bare 2-digit prefix: '36' in a
+    region column is more likely an industry code in the wrong column than Jiangxi."""
+    import re
+
+    out: dict[str, str] = {}
+    for r in provinces().itertuples(index=False):
+        bare = re.sub(_REGION_SUFFIX, "", str(r.name_zh))
+        for key in (r.code, r.name_zh, bare, r.short_zh, str(r.name_en).upper()):
+            if key:
+                out[str(key).strip()] = r.code
+    return out
+
+
+def normalize_region(text: object, *, allow_nation: bool = True) -> str | None:
+    """A region spelling -> its GB/T 2260 code ('上海', '上海市', '沪', 'Shanghai', '310000' ->
+    '310000'; '全国', 'CN' -> NATION when ``allow_nation``). None when unknown."""
+    t = _cell_text(text)
+    if not t:
+        return None
+    if t.upper() in NATION_ALIASES:
+        return NATION if allow_nation else None
+    known = _region_spellings()
+    return known.get(t, known.get(t.upper()))
+
+
+def region_label(code: str) -> str:
+    """'310000' -> '310000 上海市 Shanghai' (the code alone when unknown)."""
+    if code == NATION:
+        return f"{NATION} 全国 China"
+    p = provinces().set_index("code")
+    if code in p.index:
+        return f"{code} {p.at[code, 'name_zh']} {p.at[code, 'name_en']}"
+    return code
+
+
+def normalize_industry(text: object) -> str:
+    """An industry code as stored: stripped, upper-case letters, a lone digit zero-padded (Excel
+    drops the zero of '07'), integral floats without '.0'. Whether it is known: ``is_known_industry``."""
+    t = _cell_text(text).upper()
+    return "0" + t if len(t) == 1 and t.isdigit() else t
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if v != v:
+            return ""
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v).strip()
+
+
 #: every classification by the name the CLI and the API use
 CLASSIFICATIONS = {
     "divisions": gbt4754_divisions, "sections": gbt4754_sections, "io42": nbs_io42_sectors,
@@ -120,4 +184,5 @@ __all__ = [
     "NATION", "INDUSTRY_AGGREGATES", "gbt4754_sections", "gbt4754_divisions", "industrial_divisions",
     "nbs_io42_sectors", "io42_division_concordance", "hightech_manufacturing", "provinces",
     "is_known_region", "is_known_industry", "division_section",
+    "NATION_ALIASES", "normalize_region", "normalize_industry", "region_label",
 ]

@@ -31,23 +31,19 @@ MONETARY_FACTORS = {"USD million": 1e6, "EUR million": 1e6, "10,000 CNY": 1e4, "
 
 
 def load_table(ws: Any = None, table_id: str | None = None, *, pymrio_test: bool = False) -> IOTable:
-    """A table from the workspace (``table_id``) or pymrio's bundled test MRIO."""
-    if pymrio_test == (table_id is not None):
-        raise InputError("give exactly one of a table id (--table) or --pymrio-test")
-    if pymrio_test:
-        return pymrio_test_table()
-    from .imports import load_io_table
+    """A table by the one lookup (``services.io.load_table``: an id, a file or ``pymrio:test``)."""
+    from .io import PYMRIO_TEST, load_table as lookup
 
-    return load_io_table(ws, table_id)
+    if pymrio_test and table_id is not None:
+        raise InputError("give one table: TABLE (an id, a file or pymrio:test)")
+    return lookup(ws, PYMRIO_TEST if pymrio_test else table_id)
 
 
 def pymrio_test_table() -> IOTable:
     """pymrio's small test MRIO (6 regions x 8 sectors), as an IOTable."""
-    try:
-        import pymrio
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise InputError("pymrio is not installed: pip install 'induscope[pymrio]'") from None
-    return as_table(pymrio.load_test().calc_all())
+    from .io import pymrio_test_table as load
+
+    return load()
 
 
 def as_table(table: Any) -> IOTable:

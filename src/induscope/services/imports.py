@@ -3,7 +3,7 @@
 Every ``import_*`` function reads and validates first (all problems reported at once in a
 ``ValidationError``), checks the workspace (id conflicts, known firms) inside the write
 transaction, and writes the rows and one ``datasets`` row in a single ``ws.writer()`` block, so a
-failure leaves the workspace file byte-for-byte unchanged.
+failure leaves the workspace's content unchanged. The SQL lives in the store's domain modules.
 
 Dataset ids: ``name`` (default: the file stem) made id-safe. Importing an id that exists is an
 error unless ``replace=True``, which deletes the old dataset's rows in the same transaction.
@@ -18,16 +18,18 @@ import pandas as pd
 
 from ..core.iomodels.table import IOTable
 from ..errors import InputError, NotFoundError, Problem, ProblemCollector, ValidationError
-from ..readers.common import make_id
+from ..readers.columns import make_id
 from ..readers.io_checks import DEFAULT_TOLERANCE, balance_report, check_balance, check_tolerance
-from ..store import Workspace, insert_frame
+from ..readers.io_tables import LAYOUTS, detect_layout, read_io_table  # noqa: F401 (the CLI's names)
+from ..store import Session, Workspace, insert_frame
+from ..store import datasets as dataset_sql
+from ..store import enterprises as enterprise_sql
+from ..store import io_tables as io_sql
 from ..store.io_tables import IO_MATRICES, to_json, write_io_table
 from ..store.io_tables import read_io_table as read_stored_io_table
 
 #: progress callback: (step description, steps done, steps in all)
 Progress = Callable[[str, int, int], None]
-
-LAYOUTS = ("auto", "nbs", "generic")
 
 
 def _noop(step: str, done: int, total: int) -> None:
@@ -37,59 +39,6 @@ def _noop(step: str, done: int, total: int) -> None:
 # ---------------------------------------------------------------------------------------------
 # input-output tables
 # ---------------------------------------------------------------------------------------------
-def detect_layout(path: str | Path, encoding: str = "utf-8") -> str:
-    """'nbs' when the header has a Code column and NBS totals (GO), 'generic' when it has 'kind'."""
-    from ..readers.common import read_sheet
-
-    pc = ProblemCollector(Path(path).name)
-    sh = read_sheet(path, pc, encoding=encoding)
-    if sh is None:
-        pc.raise_if_any()
-    assert sh is not None
-    low = {h.strip().lower() for h in sh.header}
-    if "kind" in low:
-        return "generic"
-    if "code" in low:
-        return "nbs"
-    raise ValidationError([Problem(Path(path).name, 1, None, sh.header[:6],
-                                   "an NBS-layout header (Code, Description, 01.., GO) or a generic "
-                                   "header (kind, code, ..., x); or pass --layout")])
-
-
-def read_io_table(path: str | Path, *, layout: str = "auto", name: str | None = None,
-                  year: int | None = None, unit: str | None = None,
-                  tolerance: float = DEFAULT_TOLERANCE, encoding: str = "utf-8",
-                  sheet: str | None = None, usd_cny: float | None = None) -> IOTable:
-    """Read and validate an input-output table file without touching a workspace."""
-    from ..readers.io_generic import read_generic
-    from ..readers.nbs import read_nbs
-
-    if layout not in LAYOUTS:
-        raise InputError(f"unknown layout {layout!r}: expected one of {', '.join(LAYOUTS)}")
-    check_tolerance(tolerance)
-    if not Path(path).exists():
-        raise InputError(f"no such file: {path}")
-    if layout == "auto":
-        layout = detect_layout(path, encoding) if Path(path).suffix.lower() not in (".xlsx", ".xlsm") \
-            else _detect_xlsx(path, sheet)
-    reader = read_nbs if layout == "nbs" else read_generic
-    return reader(path, name=name, year=year, unit=unit, tolerance=tolerance, encoding=encoding,
-                  sheet=sheet, usd_cny=usd_cny)
-
-
-def _detect_xlsx(path: str | Path, sheet: str | None) -> str:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
-        first = next(ws.iter_rows(max_row=1, values_only=True), ())
-    finally:
-        wb.close()
-    low = {str(v).strip().lower() for v in first if v is not None}
-    return "generic" if "kind" in low else "nbs"
-
-
 def import_io_table(ws: Workspace, path: str | Path, layout: str = "auto", name: str | None = None,
                     year: int | None = None, unit: str | None = None,
                     tolerance: float = DEFAULT_TOLERANCE, replace: bool = False,
@@ -146,7 +95,7 @@ def _store_table(ws: Workspace, table: IOTable, *, table_id: str, source: str, r
     progress("writing", 2, 3)
     with ws.writer() as con:
         replaced = _claim(con, table_id, "io_table", replace)
-        taken = con.execute("SELECT count(*) FROM io_tables WHERE table_id = ?", [table_id]).fetchall()[0][0]
+        taken = io_sql.table_exists(con, table_id)
         if taken and not replace:
             raise InputError(f"an input-output table '{table_id}' already exists; pass --replace "
                              "(replace=True) to overwrite it")
@@ -165,20 +114,19 @@ def _store_table(ws: Workspace, table: IOTable, *, table_id: str, source: str, r
             "balance": balance, "tolerance": tolerance, "replaced": replaced}
 
 
-def load_io_table(ws: Workspace, table_id: str) -> IOTable:
+def load_io_table(ws: Workspace | Session, table_id: str) -> IOTable:
     """The IOTable stored under ``table_id`` (exactly as imported)."""
     if not ws.exists():
-        raise NotFoundError(f"no workspace at {ws.home}")
-    with ws.reader() as con:
-        return read_stored_io_table(con, table_id)
+        raise NotFoundError("no workspace yet: import a table (induscope import io) or build the demo")
+    with ws.session() as s:
+        return read_stored_io_table(s, table_id)
 
 
-def list_io_tables(ws: Workspace) -> pd.DataFrame:
+def list_io_tables(ws: Workspace | Session) -> pd.DataFrame:
     """The stored input-output tables (id, name, year, unit, import type, size)."""
     if not ws.exists():
-        return pd.DataFrame(columns=["table_id", "name", "year", "unit", "import_type", "sectors"])
-    return ws.query("SELECT table_id, name, year, unit, import_type, json_array_length(sectors) AS sectors, "
-                    "json_array_length(regions) AS regions FROM io_tables ORDER BY table_id")
+        return pd.DataFrame(columns=["table_id", "name", "year", "unit", "import_type", "sectors", "regions"])
+    return io_sql.list_io_tables(ws)
 
 
 def export_io_table_pymrio(ws: Workspace, table_id: str) -> Any:
@@ -210,7 +158,7 @@ def import_series(ws: Workspace, path: str | Path, name: str | None = None, unit
     with ws.writer() as con:
         replaced = _claim(con, did, "series", replace)
         if replaced:
-            con.execute("DELETE FROM series WHERE dataset_id = ?", [did])
+            dataset_sql.delete_rows(con, "series", did)
         _conflicts(con, df, "series", KEY, src, "series point")
         out = df.drop(columns=["_row"]).assign(dataset_id=did)
         insert_frame(con, "series", out)
@@ -251,7 +199,7 @@ def import_enterprises(ws: Workspace, path: str | Path, name: str | None = None,
     with ws.writer() as con:
         replaced = _claim(con, did, "enterprises", replace)
         if replaced:
-            con.execute("DELETE FROM enterprises WHERE dataset_id = ?", [did])
+            dataset_sql.delete_rows(con, "enterprises", did)
         _conflicts(con, df, "enterprises", ["firm_id"], src, "firm id")
         out = df.drop(columns=["_row"]).assign(dataset_id=did)
         out["attributes"] = [to_json(a) if a else None for a in out["attributes"]]
@@ -290,7 +238,7 @@ def import_supply_links(ws: Workspace, path: str | Path, name: str | None = None
     with ws.writer() as con:
         replaced = _claim(con, did, "supply_links", replace)
         if replaced:
-            con.execute("DELETE FROM supply_links WHERE dataset_id = ?", [did])
+            dataset_sql.delete_rows(con, "supply_links", did)
         _missing_firms(con, df, ["supplier", "customer"], src)
         _conflicts(con, df, "supply_links", ["supplier", "customer", "product"], src, "link")
         insert_frame(con, "supply_links", df.drop(columns=["_row"]).assign(dataset_id=did))
@@ -307,41 +255,12 @@ def import_supply_links(ws: Workspace, path: str | Path, name: str | None = None
 # ---------------------------------------------------------------------------------------------
 def import_chains(ws: Workspace, nodes_path: str | Path, firms_path: str | Path | None = None,
                   name: str | None = None, replace: bool = False, encoding: str = "utf-8",
-                  on_progress: Progress | None = None) -> dict[str, Any]:
-    """Import chain definitions: nodes (chain_id, node_id, name, stage, position, parent, industry)
-    and optionally the firms serving each node (chain_id, node_id, firm_id, role)."""
-    from ..readers.chains import read_chains
+                  on_progress: Progress | None = None, **kw: Any) -> dict[str, Any]:
+    """Chain import lives in ``services.chains.import_chains``; kept here for existing callers."""
+    from .chains import import_chains as run
 
-    progress = on_progress or _noop
-    progress("reading and validating", 0, 3)
-    chains, nodes, links = read_chains(nodes_path, firms_path, known_firms=_firm_ids(ws),
-                                       encoding=encoding)
-    did = make_id(name or Path(nodes_path).stem)
-    src = Path(nodes_path).name + (f" + {Path(firms_path).name}" if firms_path else "")
-    progress("writing", 1, 3)
-    with ws.writer() as con:
-        replaced = _claim(con, did, "chains", replace)
-        if replaced:
-            old = "(SELECT chain_id FROM chains WHERE dataset_id = ?)"
-            con.execute(f"DELETE FROM chain_node_firms WHERE chain_id IN {old}", [did])
-            con.execute(f"DELETE FROM chain_nodes WHERE chain_id IN {old}", [did])
-            con.execute("DELETE FROM chains WHERE dataset_id = ?", [did])
-        _conflicts(con, chains.assign(_row=[int(nodes.loc[nodes["chain_id"] == c, "_row"].min())
-                                            for c in chains["chain_id"]]),
-                   "chains", ["chain_id"], Path(nodes_path).name, "chain id")
-        if len(links):
-            _missing_firms(con, links, ["firm_id"], Path(firms_path or nodes_path).name)
-        insert_frame(con, "chains", chains.assign(dataset_id=did))
-        n = nodes.drop(columns=["_row"]).copy()
-        n["position"] = n["position"].astype(int)
-        insert_frame(con, "chain_nodes", n)
-        if len(links):
-            insert_frame(con, "chain_node_firms", links.drop(columns=["_row"]))
-        _dataset(con, did, "chains", name or Path(nodes_path).stem, src, None, None, False,
-                 {"chains": len(chains), "nodes": len(nodes), "node_firms": len(links)})
-    progress("done", 3, 3)
-    return {"dataset_id": did, "kind": "chains", "source": src, "chains": chains["chain_id"].tolist(),
-            "nodes": len(nodes), "node_firms": len(links), "replaced": replaced}
+    return run(ws, nodes_path, firms_path, name=name, replace=replace, encoding=encoding,
+               on_progress=on_progress, **kw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,37 +272,28 @@ _KIND_NAMES = {"io_table": "an input-output table", "series": "a series", "enter
 
 def _claim(con, dataset_id: str, kind: str, replace: bool) -> bool:
     """Check the dataset id; with ``replace`` delete its datasets row. Returns whether it existed."""
-    rows = con.execute("SELECT kind FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchall()
-    if not rows:
+    have = dataset_sql.kind_of(con, dataset_id)
+    if have is None:
         return False
-    if rows[0][0] != kind:
+    if have != kind:
         raise InputError(f"the dataset id '{dataset_id}' is taken by "
-                         f"{_KIND_NAMES.get(rows[0][0], rows[0][0])} dataset; "
+                         f"{_KIND_NAMES.get(have, have)} dataset; "
                          "choose another --name")
     if not replace:
         raise InputError(f"{_KIND_NAMES.get(kind, kind)} dataset '{dataset_id}' already exists; pass --replace "
                          "(replace=True) to overwrite it, or choose another --name")
-    con.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
+    dataset_sql.delete_dataset(con, dataset_id)
     return True
 
 
 def _dataset(con, dataset_id: str, kind: str, name: str, source: str, unit: str | None,
              vintage: str | None, synthetic: bool, meta: dict[str, Any]) -> None:
-    con.execute("INSERT INTO datasets (dataset_id, kind, name, source, unit, vintage, synthetic, meta) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [dataset_id, kind, name, source, unit, vintage, synthetic, to_json(meta)])
+    dataset_sql.insert_dataset(con, dataset_id, kind, name, source, unit, vintage, synthetic, to_json(meta))
 
 
 def _conflicts(con, df: pd.DataFrame, table: str, key: list[str], source: str, what: str) -> None:
     """Rows whose key is already stored (by another dataset) -> ValidationError."""
-    probe = df[key + ["_row"]]
-    con.register("_probe", probe)
-    try:
-        on = " AND ".join(f'p."{k}" = t."{k}"' for k in key)
-        hits = con.execute(f'SELECT p._row, {", ".join(f"p.{chr(34)}{k}{chr(34)}" for k in key)}, '
-                           f't.dataset_id FROM _probe p JOIN "{table}" t ON {on} ORDER BY p._row').fetchall()
-    finally:
-        con.unregister("_probe")
+    hits = dataset_sql.key_conflicts(con, df, table, key)
     if hits:
         pc = ProblemCollector(source)
         for h in hits:
@@ -394,16 +304,15 @@ def _conflicts(con, df: pd.DataFrame, table: str, key: list[str], source: str, w
         pc.raise_if_any()
 
 
-def _firm_ids(ws: Workspace) -> set[str]:
+def _firm_ids(ws: Workspace | Session) -> set[str]:
     if not ws.exists():
         return set()
-    with ws.reader() as con:
-        return {r[0] for r in con.execute("SELECT firm_id FROM enterprises").fetchall()}
+    return enterprise_sql.firm_ids(ws)
 
 
 def _missing_firms(con, df: pd.DataFrame, columns: list[str], source: str) -> None:
     """Authoritative check inside the write transaction (the workspace may have changed)."""
-    known = {r[0] for r in con.execute("SELECT firm_id FROM enterprises").fetchall()}
+    known = enterprise_sql.firm_ids(con)
     pc = ProblemCollector(source)
     for c in columns:
         bad = ~df[c].isin(known).to_numpy()
@@ -415,14 +324,7 @@ def _missing_firms(con, df: pd.DataFrame, columns: list[str], source: str) -> No
 
 def _orphans(con, source: str) -> None:
     """After replacing enterprises: links and chain memberships must still name known firms."""
-    rows = con.execute("""
-        SELECT 'supply_links' AS tbl, firm FROM (
-            SELECT supplier AS firm FROM supply_links UNION SELECT customer FROM supply_links)
-        WHERE firm NOT IN (SELECT firm_id FROM enterprises)
-        UNION ALL
-        SELECT 'chain_node_firms', firm_id FROM chain_node_firms
-        WHERE firm_id NOT IN (SELECT firm_id FROM enterprises)
-        ORDER BY 2""").fetchall()
+    rows = enterprise_sql.orphaned_firms(con)
     if rows:
         pc = ProblemCollector(source)
         for tbl, firm in rows:

@@ -9,9 +9,8 @@ where one is stored; the two are never mixed (published rates cannot be derived 
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -21,8 +20,9 @@ from ..core.indicators import (ContributionModel, ContributionResult, IndicatorS
                                two_year_average, vintage_label, yoy, ytd)
 from ..core.indicators.figures import IndicatorBundle
 from ..core.indicators.periods import canonical, parse_period
-from ..errors import InputError, NotFoundError, Problem, ValidationError
-from ..store import Workspace
+from ..errors import InputError, NotFoundError
+from ..store import Session, Workspace, one_snapshot
+from ..store import series as series_sql
 from ..store.series import series_as_of
 
 Measure = Literal["yoy", "ytd", "two_year"]
@@ -62,40 +62,26 @@ def _industry_members(industry: str) -> list[str]:
                      "(B, C, D), BCD (industry) or EQ (equipment manufacturing)")
 
 
-class ReadSession:
-    """One read-only connection for a burst of queries (a scan runs dozens); quacks like a Workspace
-    for ``query``. Use ``with read_session(ws) as q: ...``."""
-
-    def __init__(self, con):
-        self._con = con
-
-    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        return self._con.execute(sql, params or []).df()
+def read_session(ws: Workspace | Session):
+    """The store's session (one snapshot for a burst of queries): ``with read_session(ws) as q:``.
+    Kept for existing callers; new code writes ``with ws.session() as q:``."""
+    return ws.session()
 
 
-@contextmanager
-def read_session(ws: Workspace) -> Iterator[ReadSession]:
-    with ws.reader() as con:
-        yield ReadSession(con)
+def _has_exact(ws: Workspace | Session, indicator: str, region: str, industry: str) -> bool:
+    return series_sql.has_subject(ws, indicator, region, industry)
 
 
-def _has_exact(ws: Workspace, indicator: str, region: str, industry: str) -> bool:
-    n = ws.query("SELECT count(*) AS n FROM series WHERE indicator = ? AND region = ? AND industry = ?",
-                 [indicator, region, industry])["n"].iloc[0]
-    return bool(n)
-
-
-def _subject_codes(ws: Workspace, indicator: str, region: str, industry: str) -> tuple[list[str], list[str]]:
+def _subject_codes(ws: Workspace | Session, indicator: str, region: str, industry: str) -> tuple[list[str], list[str]]:
     if _has_exact(ws, indicator, region, industry):
         return [region], [industry]
     return _region_members(region), _industry_members(industry)
 
 
-def _basis_for_levels(ws: Workspace, indicator: str, price_basis: str | None) -> str:
+def _basis_for_levels(ws: Workspace | Session, indicator: str, price_basis: str | None) -> str:
     if price_basis:
         return price_basis
-    got = ws.query("SELECT DISTINCT price_basis FROM series WHERE indicator = ?", [indicator])["price_basis"]
-    got = [str(b) for b in got]
+    got = series_sql.price_bases(ws, indicator)
     if not got:
         raise NotFoundError(f"no series for indicator {indicator!r} in the workspace")
     for pref in ("constant", "current", "index"):
@@ -105,7 +91,7 @@ def _basis_for_levels(ws: Workspace, indicator: str, price_basis: str | None) ->
     raise NotFoundError(f"indicator {indicator!r} has no levels (price bases found: {got})")
 
 
-def fetch_rows(ws: Workspace, indicator: str, regions: list[str], industries: list[str], price_basis: str,
+def fetch_rows(ws: Workspace | Session, indicator: str, regions: list[str], industries: list[str], price_basis: str,
                vintage: str | None = None, periods: list[str] | None = None) -> pd.DataFrame:
     """Stored rows (latest vintage <= ``vintage`` per observation) for codes and a price basis."""
     rows = series_as_of(ws, indicator, price_basis=price_basis, regions=regions, industries=industries,
@@ -113,7 +99,7 @@ def fetch_rows(ws: Workspace, indicator: str, regions: list[str], industries: li
     return rows[["region", "industry", "period", "freq", "value", "unit", "vintage"]].reset_index(drop=True)
 
 
-def fetch_aggregate(ws: Workspace, indicator: str, region: str, industry: str, price_basis: str,
+def fetch_aggregate(ws: Workspace | Session, indicator: str, region: str, industry: str, price_basis: str,
                     vintage: str | None = None) -> tuple[pd.Series, dict[str, str], str | None, str]:
     """Summed levels of a subject by period; periods where a member is missing are unavailable.
 
@@ -135,7 +121,7 @@ def fetch_aggregate(ws: Workspace, indicator: str, region: str, industry: str, p
     return levels, unavailable, (str(rows["vintage"].max()) if len(rows) else None), unit
 
 
-def _published(ws: Workspace, indicator: str, region: str, industry: str, measure: Measure,
+def _published(ws: Workspace | Session, indicator: str, region: str, industry: str, measure: Measure,
                vintage: str | None) -> IndicatorSeries | None:
     basis = {"yoy": "growth_yoy_pct", "ytd": "growth_ytd_pct"}.get(measure)
     if basis is None or not _has_exact(ws, indicator, region, industry):
@@ -151,7 +137,7 @@ def _published(ws: Workspace, indicator: str, region: str, industry: str, measur
                                                        zip(rows["period"], rows["vintage"])}})
 
 
-def _published_aggregated(ws: Workspace, indicator: str, region: str, industry: str, measure: Measure,
+def _published_aggregated(ws: Workspace | Session, indicator: str, region: str, industry: str, measure: Measure,
                           level_basis: str, vintage: str | None) -> IndicatorSeries | None:
     """The NBS way of aggregating published rates: members' published growth weighted by their
     base-period levels (YoY: the same period a year earlier; YTD: the cumulative level of the same
@@ -214,7 +200,8 @@ def _window(s: IndicatorSeries, start: str | None, end: str | None) -> Indicator
     return IndicatorSeries(s.name, s.values.loc[keep], s.unit, s.basis, vint, s.inputs, una, meta)
 
 
-def indicator_growth(ws: Workspace, indicator: str = "value_added", *, region: str = "000000",
+@one_snapshot
+def indicator_growth(ws: Workspace | Session, indicator: str = "value_added", *, region: str = "000000",
                      industry: str = "BCD", measure: Measure = "yoy", vintage: str | None = None,
                      price_basis: str | None = None, start: str | None = None, end: str | None = None
                      ) -> IndicatorBundle:
@@ -223,7 +210,16 @@ def indicator_growth(ws: Workspace, indicator: str = "value_added", *, region: s
     the published rate beside it when one is stored for exactly this subject."""
     if measure not in ("yoy", "ytd", "two_year"):
         raise InputError(f"measure must be yoy, ytd or two_year, got {measure!r}")
-    basis = _basis_for_levels(ws, indicator, price_basis)
+    try:
+        basis = _basis_for_levels(ws, indicator, price_basis)
+    except NotFoundError:
+        # published rates without levels (what a department mostly has): shown as published
+        pub = _published(ws, indicator, region, industry, measure, vintage) if price_basis is None else None
+        if pub is None:
+            raise
+        return IndicatorBundle({"indicator": indicator, "region": region, "industry": industry, "measure": measure,
+                                "vintage": vintage or "latest", "price_basis": None, "level_unit": None},
+                               (_window(pub, start, end),))
     levels, una, vint, unit = fetch_aggregate(ws, indicator, region, industry, basis, vintage)
     src = (f"series:{indicator}/{region}/{industry}/{basis}",)
     fn = {"yoy": yoy, "ytd": ytd, "two_year": two_year_average}[measure]
@@ -275,7 +271,8 @@ def _part_of(by: str) -> dict[str, str]:
     return dict(zip(p["code"], p["macro_region"]))
 
 
-def contribution_breakdown(ws: Workspace, period: str, indicator: str = "value_added", *,
+@one_snapshot
+def contribution_breakdown(ws: Workspace | Session, period: str, indicator: str = "value_added", *,
                            by: str = "section", region: str = "000000", industry: str = "BCD",
                            measure: Literal["yoy", "ytd"] = "yoy", vintage: str | None = None,
                            price_basis: str | None = None) -> ContributionResult:
@@ -351,73 +348,8 @@ def _measure_periods(p, measure: str) -> tuple[list[str], list[str]]:
 # the report card (from the official figures file and the NBS quarterly database export)
 
 
-def read_official_figures(path: str | Path) -> pd.DataFrame:
-    """The transcribed official figures CSV (comment lines start with '#'): indicator, year, value, ..."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"no such file: {path}")
-    lines = [ln for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.strip() and not ln.startswith("#")]
-    from io import StringIO
-
-    frame = pd.read_csv(StringIO("\n".join(lines)), dtype={"indicator": str, "unit": str})
-    frame = frame[frame["indicator"] != "indicator"]  # a repeated header
-    need = {"indicator", "year", "value", "unit", "source_url"}
-    if not need <= set(frame.columns):
-        raise ValidationError([Problem(path.name, 1, None, list(frame.columns), f"columns {sorted(need)}")])
-    frame["year"] = frame["year"].astype(int)
-    frame["value"] = frame["value"].astype(float)
-    return frame.drop_duplicates(subset=["indicator", "year"], keep="first").reset_index(drop=True)
-
-
-_ALIASES = {"financial intermediation": "finance", "primary industry": "primary",
-            "secondary industry": "secondary", "tertiary industry": "tertiary"}
-
-
-def _sector_key(name: str) -> str:
-    n = name.strip()
-    for pre in ("Indices of ", "Value-added of ", "the "):
-        if n.startswith(pre):
-            n = n[len(pre):]
-    n = n.replace("Value-added of ", "").replace("the ", "")
-    n = n.split("(")[0].strip().lower()
-    return _ALIASES.get(n, n)
-
-
-def read_nbs_quarterly(path: str | Path) -> pd.DataFrame:
-    """An NBS database export (data.stats.gov.cn, quarterly, English): long frame with columns
-    sector, measure ('current_quarter' or 'accumulated'), kind ('level' or 'index'), period, value."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"no such file: {path}")
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    header = next((i for i, ln in enumerate(lines) if ln.startswith("Indicators")), None)
-    if header is None:
-        raise ValidationError([Problem(path.name, None, None, None, "a header line starting with 'Indicators'")])
-    periods = [canonical(c.strip()) for c in lines[header].split("\t,")[1:] if c.strip(" ,\t")]
-    rows = []
-    problems = []
-    for k, ln in enumerate(lines[header + 1:], start=header + 2):
-        if not ln.strip() or ln.startswith(("Note", "Data Sources")) or "\t," not in ln:
-            continue
-        parts = ln.split("\t,")
-        name = parts[0]
-        kind = "index" if name.strip().startswith("Indices") else "level"
-        measure = "accumulated" if "Accumulated" in name else "current_quarter"
-        # the indicator name itself holds a comma: drop the measure part
-        base = name.replace("Current Quarter", "").replace("Accumulated", "")
-        base = base.replace(", ", " ").replace(" ,", " ")
-        sector = _sector_key(base.replace("Gross Domestic Product", "GDP"))
-        vals = [v.strip(" ,\t") for v in parts[1:]][:len(periods)]
-        for per, v in zip(periods, vals):
-            if v == "":
-                continue
-            try:
-                rows.append((sector, measure, kind, per, float(v)))
-            except ValueError:
-                problems.append(Problem(path.name, k, per, v, "a number"))
-    if problems:
-        raise ValidationError(problems)
-    return pd.DataFrame(rows, columns=["sector", "measure", "kind", "period", "value"])
+# the files are read by readers.nbs_macro (imported here under the names the CLI and tests use)
+from ..readers.nbs_macro import read_nbs_quarterly, read_official_figures  # noqa: E402,F401
 
 
 def _official_input(fig: pd.DataFrame, indicator: str, year: int, name: str | None = None,

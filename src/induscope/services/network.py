@@ -1,19 +1,17 @@
 """Firm-network use cases: ESRI for every firm, shock scenarios, chokepoints, alternative suppliers.
 
-Inputs are CSV files (codes are read as strings, never as numbers):
-LINKS.csv ``supplier,customer,value``; FIRMS.csv ``firm,industry`` and optionally ``market``,
-``region``, ``revenue``, ``costs``, ``size``, ``capacity``, ``product``, ``lat``, ``lon``;
-E.csv a square matrix of 0/1/2 with industry codes as header and first column
-(rows = supplier industry). Every problem in them is reported at once (file, row, column, value).
+The network comes from the workspace (its enterprises and supply links, with the essentiality matrix
+E derived from one of its input-output tables: ``services.network_export.workspace_network``) or from
+files (LINKS, FIRMS, E: parsed and validated by ``readers.network``); a file given replaces that part
+of the workspace's network. Every problem in them is reported at once (file, row, column, value).
 """
 from __future__ import annotations
 
 import math
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,50 +19,87 @@ import pandas as pd
 from ..core.network.esri import (DEFAULT_EPS, ESRIResult, GLCascade, esri_chunk)
 from ..core.network.network import Essentiality, SupplyNetwork
 from ..errors import InputError, Problem, ProblemCollector, ValidationError
+from ..readers.network import (read_esri_file, read_essentiality, read_network, read_shock_file,  # noqa: F401
+                               read_trade)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Workspace
 
 Progress = Callable[[int], None]
 
-
-# ---------------------------------------------------------------------------------------------
-# reading
-# ---------------------------------------------------------------------------------------------
-def _read_csv(path: str | Path) -> pd.DataFrame:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"no such file: {path}")
-    if path.is_dir():
-        raise InputError(f"{path} is a folder, expected a CSV file")
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
-                           encoding="utf-8-sig", skipinitialspace=True)
-    except UnicodeDecodeError as e:
-        raise ValidationError([Problem(path.name, None, None, None,
-                                       f"a UTF-8 CSV file ({e.reason} at byte {e.start})")]) from None
-    except pd.errors.EmptyDataError:
-        raise ValidationError([Problem(path.name, 1, None, None, "a header row and data rows")]) from None
-    except pd.errors.ParserError as e:
-        raise ValidationError([Problem(path.name, None, None, None, f"a well-formed CSV file ({e})")]) from None
+#: the old names of the readers (kept for callers of this module)
+load_network = read_network
+load_essentiality = read_essentiality
 
 
-def load_network(links: str | Path, firms: str | Path, *,
-                 require: Sequence[str] = ()) -> SupplyNetwork:
-    """Read and validate LINKS.csv and FIRMS.csv; ``require``: firm columns that must be there."""
-    links, firms = Path(links), Path(firms)
-    fdf = _read_csv(firms)
-    ldf = _read_csv(links)
-    fdf.columns = [str(c).strip() for c in fdf.columns]
-    ldf.columns = [str(c).strip() for c in ldf.columns]
-    pc = ProblemCollector(firms.name)
-    for col in require:
-        if col not in fdf.columns:
-            pc.add(row=1, column=col, expected=f"a '{col}' column in {firms.name}")
-    pc.raise_if_any()
-    return SupplyNetwork.from_frames(fdf, ldf, firms_source=firms.name, links_source=links.name)
+@dataclass(frozen=True)
+class NetworkInputs:
+    """A validated network and essentiality matrix, and where they came from."""
+
+    network: SupplyNetwork
+    essentiality: Essentiality
+    firms_source: str
+    essentiality_source: str
+    firm_names: dict[str, str] = field(default_factory=dict)
+    table_id: str | None = None
 
 
-def load_essentiality(path: str | Path) -> Essentiality:
-    path = Path(path)
-    return Essentiality.from_frame(_read_csv(path), source=path.name)
+def load_inputs(links: str | Path | None = None, firms: str | Path | None = None,
+                essentiality: str | Path | None = None, *, ws: "Workspace | None" = None,
+                table_id: str | None = None, essential_share: float = 0.10,
+                require: Sequence[str] = ()) -> NetworkInputs:
+    """The network from LINKS and FIRMS files, or else from the workspace; E from a file, or else
+    derived from the workspace's IO table. Problems of every part are reported together."""
+    if (links is None) != (firms is None):
+        raise InputError("give --links and --firms together, or neither (the workspace's firm network)")
+    wsnet = None
+    if links is None or essentiality is None:
+        if ws is None:
+            raise InputError("no network given: pass --links, --firms and --essentiality files, or use a "
+                             "workspace with enterprises, supply links and an IO table")
+        from .network_export import workspace_network
+
+        if links is None:
+            wsnet = workspace_network(ws, table_id=table_id, essential_share=essential_share)
+        else:
+            wsnet = _workspace_essentiality(ws, table_id, essential_share)
+    loaders: list[Callable[[], Any]] = []
+    if links is not None:
+        loaders.append(lambda: read_network(links, firms, require=require))
+        firms_source = Path(firms).name
+    else:
+        assert wsnet is not None
+        loaders.append(lambda: SupplyNetwork.from_frames(wsnet.firms, wsnet.links,
+                                                         firms_source="workspace enterprises",
+                                                         links_source="workspace supply links"))
+        firms_source = "workspace enterprises"
+    if essentiality is not None:
+        loaders.append(lambda: read_essentiality(essentiality))
+        ess_source = Path(essentiality).name
+    else:
+        assert wsnet is not None
+        ess_source = f"E derived from IO table {wsnet.table_id} (essential share {wsnet.essential_share:g})"
+        loaders.append(lambda: Essentiality.from_frame(wsnet.essentiality.reset_index(), source=ess_source))
+    net, ess = _load_all(*loaders)
+    return NetworkInputs(net, ess, firms_source, ess_source,
+                         dict(wsnet.names) if wsnet is not None and links is None else {},
+                         wsnet.table_id if wsnet is not None else None)
+
+
+def _workspace_essentiality(ws: "Workspace", table_id: str | None, essential_share: float) -> Any:
+    """E from the workspace's IO table alone (the firms come from files)."""
+    from .imports import list_io_tables, load_io_table
+    from .network_export import WorkspaceNetwork, essentiality_from_table
+
+    if table_id is None:
+        ids = list_io_tables(ws)["table_id"].tolist()
+        if not ids:
+            raise InputError("give --essentiality E.csv: the workspace has no IO table to derive it from")
+        table_id = ids[0]
+    t = load_io_table(ws, table_id)
+    Z = t.Z if t.Zm is None else t.Z + t.Zm
+    E = essentiality_from_table(Z, list(map(str, t.sectors)), essential_share)
+    return WorkspaceNetwork(pd.DataFrame(), pd.DataFrame(), E, table_id, essential_share)
 
 
 def check_industries(net: SupplyNetwork, ess: Essentiality, firms_source: str = "firms",
@@ -116,17 +151,19 @@ def _load_all(*loaders: Callable[[], Any]) -> list[Any]:
     return out
 
 
-def build_cascade(links: str | Path, firms: str | Path, essentiality: str | Path, *,
+def build_cascade(links: str | Path | None = None, firms: str | Path | None = None,
+                  essentiality: str | Path | None = None, *, ws: "Workspace | None" = None,
+                  table_id: str | None = None, essential_share: float = 0.10,
                   market: bool = False, revenue: bool = False, costs: bool = False,
-                  eps: float = DEFAULT_EPS, engine: str = "auto") -> GLCascade:
-    """Read the three files, validate them against each other and prepare the cascade."""
-    firms = Path(firms)
-    essentiality = Path(essentiality)
-    net, ess = _load_all(lambda: load_network(links, firms), lambda: load_essentiality(essentiality))
-    check_industries(net, ess, firms.name, essentiality.name)
-    _check_corrections(net, firms.name, revenue, costs)
-    return GLCascade(net, ess, market=market, revenue=revenue or None, costs=costs or None,
-                     eps=eps, engine=engine)
+                  eps: float = DEFAULT_EPS, engine: str = "auto",
+                  inputs: NetworkInputs | None = None) -> GLCascade:
+    """Read the network (files or workspace), validate it against E and prepare the cascade."""
+    inp = inputs or load_inputs(links, firms, essentiality, ws=ws, table_id=table_id,
+                                essential_share=essential_share)
+    check_industries(inp.network, inp.essentiality, inp.firms_source, inp.essentiality_source)
+    _check_corrections(inp.network, inp.firms_source, revenue, costs)
+    return GLCascade(inp.network, inp.essentiality, market=market, revenue=revenue or None,
+                     costs=costs or None, eps=eps, engine=engine)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,6 +180,7 @@ class ESRIRun:
     chunks: int
     out: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)   # firm -> name (workspace networks)
 
     def to_frame(self) -> pd.DataFrame:
         return self.result.to_frame()
@@ -150,6 +188,8 @@ class ESRIRun:
     def summary(self, top: int = 10) -> dict[str, Any]:
         df = self.to_frame()
         best = df.sort_values("esri", ascending=False).head(top)
+        if self.names:
+            best.insert(1, "name", best["firm"].astype(str).map(self.names).fillna(""))
         return {"firms": len(df), "eps": self.result.eps, "engine": self.result.engine,
                 "backend": self.backend, "workers": self.workers, "chunks": self.chunks,
                 "seconds": round(self.seconds, 3), "out": self.out, "options": self.options,
@@ -162,17 +202,9 @@ class ESRIRun:
 
 def write_csv_atomic(df: pd.DataFrame, out: str | Path) -> Path:
     """Write to a temporary file beside ``out``, then rename it over ``out`` (never half a file)."""
-    out = Path(out)
-    if out.parent and not out.parent.exists():
-        raise InputError(f"the folder of {out} does not exist")
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        df.to_csv(tmp, index=False, float_format=None)
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return out
+    from .._files import write_csv
+
+    return write_csv(df, out, create_parent=False, index=False)
 
 
 def esri_gpu(cascade: GLCascade, *, firms: Sequence[str] | None = None, width: int | None = None,
@@ -232,7 +264,9 @@ def esri_all(cascade: GLCascade, *, firms: Sequence[str] | None = None, backend:
     return cascade.result(sel, out), nworkers, len(chunks)
 
 
-def esri(links: str | Path, firms: str | Path, essentiality: str | Path, *,
+def esri(links: str | Path | None = None, firms: str | Path | None = None,
+         essentiality: str | Path | None = None, *, ws: "Workspace | None" = None, table_id: str | None = None,
+         essential_share: float = 0.10,
          out: str | Path | None = None, market: bool = False, eps: float = DEFAULT_EPS,
          revenue: bool = False, costs: bool = False, backend: str = "local",
          workers: int | None = None, scheduler: str | None = None, chunk_size: int | None = None,
@@ -245,8 +279,8 @@ def esri(links: str | Path, firms: str | Path, essentiality: str | Path, *,
     if device not in ("cpu", "gpu"):
         raise InputError(f"--device must be cpu or gpu, got {device!r}")
     t0 = time.perf_counter()
-    cascade = build_cascade(links, firms, essentiality, market=market, revenue=revenue, costs=costs,
-                            eps=eps, engine=engine)
+    inputs = load_inputs(links, firms, essentiality, ws=ws, table_id=table_id, essential_share=essential_share)
+    cascade = build_cascade(inputs=inputs, market=market, revenue=revenue, costs=costs, eps=eps, engine=engine)
     fallback = None
     if device == "gpu":
         result, fallback = esri_gpu(cascade, on_progress=on_progress)
@@ -261,13 +295,36 @@ def esri(links: str | Path, firms: str | Path, essentiality: str | Path, *,
     options = {"market": market, "revenue": revenue, "costs": costs, "eps": eps, "device": device}
     if fallback:
         options["gpu_fallback"] = fallback
+    options["network"] = inputs.firms_source
+    options["essentiality"] = inputs.essentiality_source
     return ESRIRun(result, time.perf_counter() - t0, "dask" if scheduler else backend, nworkers,
-                   nchunks, written, options)
+                   nchunks, written, options, inputs.firm_names)
 
 
 # ---------------------------------------------------------------------------------------------
 # scenarios, chokepoints, alternatives
 # ---------------------------------------------------------------------------------------------
+def _match_code(given: str, values: Any, what: str) -> str:
+    """``given`` as the network spells it: as is when the network has it, else normalised (a
+    province name -> its GB/T 2260 code: '上海' -> '310000'; an industry '7' -> '07')."""
+    if values is None:
+        return given
+    have = set(map(str, np.unique(np.asarray(values).astype(str))))
+    if given in have:
+        return given
+    from .. import reference
+
+    if what == "region":
+        code = reference.normalize_region(given)
+    else:
+        code = reference.normalize_industry(given)
+    if code is not None and code in have:
+        return code
+    shown = sorted(have)[:40]
+    raise InputError(f"unknown {what} {given!r}; the network's {what}s are: {', '.join(shown)}"
+                     + (" ..." if len(have) > 40 else ""))
+
+
 def _parse_rules(items: Sequence[str] | None, default: float, what: str) -> dict[str, float]:
     """'CODE' or 'CODE=0.4' -> {code: psi}."""
     out: dict[str, float] = {}
@@ -283,30 +340,15 @@ def _parse_rules(items: Sequence[str] | None, default: float, what: str) -> dict
                 raise InputError(f"{what} {key!r}: the capacity lost must be a number in [0, 1], got {val!r}") from None
         else:
             v = default
+        if not (0.0 <= v <= 1.0):
+            raise InputError(f"{what} {key!r}: the capacity lost is a share in [0, 1] (1 = all), got {v:g}")
         out[key] = v
     return out
 
 
-def read_shock_file(path: str | Path) -> dict[str, float]:
-    """A CSV with columns firm, psi (capacity lost in [0, 1])."""
-    path = Path(path)
-    df = _read_csv(path)
-    pc = ProblemCollector(path.name)
-    for col in ("firm", "psi"):
-        if col not in df.columns:
-            pc.add(row=1, column=col, expected=f"a '{col}' column")
-    pc.raise_if_any()
-    v = pd.to_numeric(df["psi"], errors="coerce")
-    for r in np.nonzero((v.isna() | (v < 0) | (v > 1)).to_numpy())[0].tolist():
-        pc.add(row=r + 2, column="psi", value=df["psi"].iloc[r], expected="a number in [0, 1]")
-    dup = df["firm"].duplicated()
-    for r in np.nonzero(dup.to_numpy())[0].tolist():
-        pc.add(row=r + 2, column="firm", value=df["firm"].iloc[r], expected="each firm once")
-    pc.raise_if_any()
-    return dict(zip(df["firm"].astype(str).str.strip(), v.astype(float)))
-
-
-def scenario(links: str | Path, firms: str | Path, essentiality: str | Path, *,
+def scenario(links: str | Path | None = None, firms: str | Path | None = None,
+             essentiality: str | Path | None = None, *, ws: "Workspace | None" = None, table_id: str | None = None,
+             essential_share: float = 0.10,
              shock_firms: Sequence[str] | None = None, regions: Sequence[str] | None = None,
              industries: Sequence[str] | None = None, shock_file: str | Path | None = None,
              psi: float = 1.0, name: str = "scenario", market: bool = False, eps: float = DEFAULT_EPS,
@@ -323,18 +365,25 @@ def scenario(links: str | Path, firms: str | Path, essentiality: str | Path, *,
     if shock_file is not None:
         for k, v in read_shock_file(shock_file).items():
             fr[k] = max(v, fr.get(k, 0.0))
-    sc = Scenario(name, fr, _parse_rules(regions, psi, "region"), _parse_rules(industries, psi, "industry"))
-    if not (sc.firms or sc.regions or sc.industries):
+    region_rules = _parse_rules(regions, psi, "region")
+    industry_rules = _parse_rules(industries, psi, "industry")
+    if not (fr or region_rules or industry_rules):
         raise InputError("name what is shocked: --firm, --region, --industry or --shock-file")
-    cascade = build_cascade(links, firms, essentiality, market=market, revenue=revenue, costs=costs,
-                            eps=eps, engine=engine)
+    inputs = load_inputs(links, firms, essentiality, ws=ws, table_id=table_id, essential_share=essential_share)
+    net = inputs.network
+    region_rules = {_match_code(k, net.attrs.get("region"), "region"): v for k, v in region_rules.items()}
+    industry_rules = {_match_code(k, net.industry, "industry"): v for k, v in industry_rules.items()}
+    sc = Scenario(name, fr, region_rules, industry_rules)
+    cascade = build_cascade(inputs=inputs, market=market, revenue=revenue, costs=costs, eps=eps, engine=engine)
     res = run(cascade, sc)
     if out is not None:
         write_csv_atomic(res.firms, out)
     return res
 
 
-def chokepoints(links: str | Path, firms: str | Path, essentiality: str | Path, *,
+def chokepoints(links: str | Path | None = None, firms: str | Path | None = None,
+                essentiality: str | Path | None = None, *, ws: "Workspace | None" = None, table_id: str | None = None,
+                essential_share: float = 0.10,
                 trade: str | Path | None = None, inside: Sequence[str] = (),
                 esri_file: str | Path | None = None, compute_esri: bool = False,
                 market: bool = False, eps: float = DEFAULT_EPS, backend: str = "local",
@@ -346,41 +395,20 @@ def chokepoints(links: str | Path, firms: str | Path, essentiality: str | Path, 
     hidden critical firms (with an ESRI file from ``network esri`` or ``compute_esri``)."""
     from ..core.network import chokepoints as cp
 
-    firms = Path(firms)
-    cascade = build_cascade(links, firms, essentiality, market=market, eps=eps, engine=engine)
+    inputs = load_inputs(links, firms, essentiality, ws=ws, table_id=table_id, essential_share=essential_share)
+    cascade = build_cascade(inputs=inputs, market=market, eps=eps, engine=engine)
     net = cascade.network
     esri_vec = None
     if esri_file is not None:
-        esri_file = Path(esri_file)
-        df = _read_csv(esri_file)
-        pc = ProblemCollector(esri_file.name)
-        for col in ("firm", "esri"):
-            if col not in df.columns:
-                pc.add(row=1, column=col, expected=f"a '{col}' column (as written by network esri)")
-        pc.raise_if_any()
-        vals = pd.to_numeric(df["esri"], errors="coerce")
-        for r in np.nonzero(vals.isna().to_numpy())[0].tolist():
-            pc.add(row=r + 2, column="esri", value=df["esri"].iloc[r], expected="a number")
-        known = net.index()
-        for r, fcode in enumerate(df["firm"].astype(str).tolist()):
-            if fcode not in known:
-                pc.add(row=r + 2, column="firm", value=fcode, expected=f"a firm of {firms.name}")
-        pc.raise_if_any()
-        esri_vec = np.full(net.n, np.nan)
-        esri_vec[net.indices(df["firm"].astype(str))] = vals.to_numpy()
-        if np.isnan(esri_vec).any():
-            missing = net.firms[np.isnan(esri_vec)]
-            raise InputError(f"{esri_file.name} lacks {len(missing)} firm(s), e.g. {missing[0]}")
+        esri_vec = read_esri_file(esri_file, list(map(str, net.firms)), inputs.firms_source)
     elif compute_esri:
         res, _, _ = esri_all(cascade, backend=backend, workers=workers, scheduler=scheduler,
                              on_progress=on_progress)
         esri_vec = res.esri
     trade_df = None
     if trade is not None:
-        trade = Path(trade)
-        trade_df = _read_csv(trade)
-        trade_df.columns = [str(c).strip() for c in trade_df.columns]
-        rep_trade = cp.strategic_dependencies(trade_df, inside, source=trade.name)
+        trade_df, trade_name = read_trade(trade)
+        rep_trade = cp.strategic_dependencies(trade_df, inside, source=trade_name)
     links_df, sups = cp.sole_essential_suppliers(net, cascade.essentiality)
     return cp.ChokepointReport(links_df, sups, cp.supplier_concentration(net, cascade.essentiality),
                                cp.industry_concentration(net),
@@ -389,7 +417,10 @@ def chokepoints(links: str | Path, firms: str | Path, essentiality: str | Path, 
                                    net, esri_vec, esri_quantile=esri_quantile, size_quantile=size_quantile))
 
 
-def alternatives(links: str | Path, firms: str | Path, essentiality: str | Path, *, failed: str,
+def alternatives(links: str | Path | None = None, firms: str | Path | None = None,
+                 essentiality: str | Path | None = None, *, ws: "Workspace | None" = None, table_id: str | None = None,
+                 essential_share: float = 0.10,
+                 failed: str,
                  customer: str | None = None, top: int = 10, evaluate: int = 5,
                  market: bool = False, eps: float = DEFAULT_EPS, revenue: bool = False,
                  costs: bool = False, engine: str = "auto", spare_share: float = 0.2,
@@ -402,7 +433,7 @@ def alternatives(links: str | Path, firms: str | Path, essentiality: str | Path,
         raise InputError(f"--top must be >= 1, got {top}")
     if not 0.0 <= spare_share <= 1.0:
         raise InputError(f"--spare-share must lie in [0, 1], got {spare_share}")
-    cascade = build_cascade(links, firms, essentiality, market=market, revenue=revenue, costs=costs,
-                            eps=eps, engine=engine)
+    cascade = build_cascade(links, firms, essentiality, ws=ws, table_id=table_id, essential_share=essential_share, market=market, revenue=revenue,
+                            costs=costs, eps=eps, engine=engine)
     return find(cascade, failed, customer=customer, top=top, evaluate=evaluate, weights=weights,
                 spare_share=spare_share)

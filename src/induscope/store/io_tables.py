@@ -6,7 +6,6 @@ The only place that maps IOTable <-> the store; callers own the transaction.
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import duckdb
@@ -15,7 +14,7 @@ import pandas as pd
 
 from ..core.iomodels.table import Extension, IOTable
 from ..errors import NotFoundError
-from .workspace import insert_frame
+from .workspace import Source, insert_frame, query_frame, query_rows
 
 IO_MATRICES = ("Z", "Y", "x", "V", "Zm", "Ym", "m", "exports")
 #: metadata keys the store writes for itself (removed again on reading)
@@ -23,18 +22,10 @@ _STORE_KEYS = ("matrices", "shapes", "final_demand_regions", "stored_extensions"
 
 
 def to_json(v: Any) -> str:
-    """JSON for the store: numpy scalars and arrays, tuples and sets become plain JSON; NaN -> null."""
-    def default(o: Any) -> Any:
-        if isinstance(o, np.integer):
-            return int(o)
-        if isinstance(o, np.floating):
-            return None if math.isnan(o) else float(o)
-        if isinstance(o, np.ndarray):
-            return o.tolist()
-        if isinstance(o, (set, tuple)):
-            return list(o)
-        return str(o)
-    return json.dumps(v, ensure_ascii=False, default=default)
+    """JSON for the store (``induscope._json``: numpy values, tuples and sets as plain JSON; NaN -> null)."""
+    from .._json import dumps
+
+    return dumps(v)
 
 
 def table_cells(t: IOTable, table_id: str) -> pd.DataFrame:
@@ -78,23 +69,22 @@ def write_io_table(con: duckdb.DuckDBPyConnection, table_id: str, t: IOTable,
     }])
     row["year"] = row["year"].astype("Int64")
     if replace:
-        con.execute("DELETE FROM io_cells WHERE table_id = ?", [table_id]).fetchall()
-        con.execute("DELETE FROM io_tables WHERE table_id = ?", [table_id]).fetchall()
+        delete_io_table(con, table_id)
     cells = table_cells(t, table_id)
     insert_frame(con, "io_tables", row)
     return insert_frame(con, "io_cells", cells)
 
 
-def read_io_table(con: duckdb.DuckDBPyConnection, table_id: str) -> IOTable:
-    """The IOTable stored under ``table_id``, exactly as written."""
-    rows = con.execute("SELECT name, year, unit, import_type, regions, sectors, sector_names, "
-                       "final_demand_labels, value_added_labels, meta FROM io_tables "
-                       "WHERE table_id = ?", [table_id]).fetchall()
+def read_io_table(con: Source, table_id: str) -> IOTable:
+    """The IOTable stored under ``table_id``, exactly as written (``con``: a Session or connection)."""
+    rows = query_rows(con, "SELECT name, year, unit, import_type, regions, sectors, sector_names, "
+                           "final_demand_labels, value_added_labels, meta FROM io_tables "
+                           "WHERE table_id = ?", [table_id])
     if not rows:
-        known = [r[0] for r in con.execute("SELECT table_id FROM io_tables ORDER BY 1").fetchall()]
+        known = table_ids(con)
         raise NotFoundError(f"no input-output table '{table_id}' in the workspace "
                             f"(have: {', '.join(known) or 'none'})")
-    cells = con.execute("SELECT matrix, i, j, value FROM io_cells WHERE table_id = ?", [table_id]).df()
+    cells = query_frame(con, "SELECT matrix, i, j, value FROM io_cells WHERE table_id = ?", [table_id])
     name, year, unit, import_type, regions, sectors, sector_names, fd, va, meta = rows[0]
     regions, sectors = json.loads(regions), json.loads(sectors)
     sector_names = json.loads(sector_names) if sector_names else None
@@ -133,3 +123,22 @@ def read_io_table(con: duckdb.DuckDBPyConnection, table_id: str) -> IOTable:
                    year=None if year is None else int(year), name=name, import_type=import_type,
                    metadata=own_meta, final_demand_regions=None if fd_regions is None else tuple(fd_regions),
                    extensions=extensions)
+
+
+def table_exists(src: Source, table_id: str) -> bool:
+    return bool(query_rows(src, "SELECT count(*) FROM io_tables WHERE table_id = ?", [table_id])[0][0])
+
+
+def table_ids(src: Source) -> list[str]:
+    return [r[0] for r in query_rows(src, "SELECT table_id FROM io_tables ORDER BY table_id")]
+
+
+def list_io_tables(src: Source) -> pd.DataFrame:
+    """The stored tables: id, name, year, unit, import type, number of sectors and regions."""
+    return query_frame(src, "SELECT table_id, name, year, unit, import_type, json_array_length(sectors) AS sectors, "
+                            "json_array_length(regions) AS regions FROM io_tables ORDER BY table_id")
+
+
+def delete_io_table(con: duckdb.DuckDBPyConnection, table_id: str) -> None:
+    con.execute("DELETE FROM io_cells WHERE table_id = ?", [table_id]).fetchall()
+    con.execute("DELETE FROM io_tables WHERE table_id = ?", [table_id]).fetchall()

@@ -163,6 +163,134 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         PRIMARY KEY (firm_id, period, metric, vintage)
     );
     """),
+    (5, "monitoring: any series watched, alerts with the series' name and the peak period", """
+    ALTER TABLE watch_items ADD COLUMN indicator VARCHAR;   -- kind 'series': value_added, pmi_manufacturing, ...
+    ALTER TABLE watch_items ADD COLUMN region VARCHAR;      -- kind 'series': GB/T 2260 code
+    ALTER TABLE watch_items ADD COLUMN industry VARCHAR;    -- kind 'series': GB/T 4754 code or aggregate
+    ALTER TABLE watch_items ADD COLUMN subject VARCHAR;     -- kind 'series': park, cluster, firm, free id
+    ALTER TABLE alerts ADD COLUMN series_name VARCHAR;      -- the watched series' own name
+    ALTER TABLE alerts ADD COLUMN peak_period VARCHAR;      -- the period at which the peak level was reached
+    """),
+    (7, "API users (roles, enterprise binding, Argon2id password hashes) and per-user API tokens", """
+    CREATE TABLE users (
+        name          VARCHAR PRIMARY KEY,   -- the login name
+        role          VARCHAR NOT NULL,      -- viewer / analyst / admin / reporter
+        enterprises   JSON,                  -- reporter: the firm ids it reports for
+        password_hash VARCHAR,               -- Argon2id (argon2-cffi encoded form); NULL: tokens only
+        disabled      BOOLEAN NOT NULL DEFAULT FALSE,
+        created_at    TIMESTAMP NOT NULL DEFAULT current_timestamp
+    );
+    CREATE TABLE api_tokens (
+        token_id    VARCHAR PRIMARY KEY,     -- the public part of the token (shown in lists)
+        user_name   VARCHAR NOT NULL,
+        secret_hash VARCHAR NOT NULL,        -- SHA-256 of the random secret (the secret is shown once)
+        label       VARCHAR,
+        created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        expires_at  TIMESTAMP NOT NULL,
+        revoked_at  TIMESTAMP
+    );
+    """),
+    (8, "audit log: who did what, when, on which object, from where, with what outcome", """
+    CREATE SEQUENCE audit_seq START 1;
+    CREATE TABLE audit_log (
+        seq      BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+        at_time  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        actor    VARCHAR,                    -- user name, 'api-token', 'anonymous', 'cli:<os user>'
+        role     VARCHAR,
+        action   VARCHAR NOT NULL,           -- operation id (API) or command (CLI), 'login'
+        target   VARCHAR,                    -- the object: path, dataset, user, token id
+        remote   VARCHAR,                    -- client address (API) or 'cli'
+        outcome  VARCHAR NOT NULL,           -- ok / denied / invalid / error
+        status   INTEGER,                    -- HTTP status or CLI exit code
+        detail   JSON
+    );
+    """),
+    (9, "background jobs: state, progress, result", """
+    CREATE TABLE jobs (
+        job_id      VARCHAR PRIMARY KEY,
+        kind        VARCHAR NOT NULL,
+        params      JSON,
+        owner       VARCHAR,
+        runner      VARCHAR,                 -- host:pid of the web process that runs it
+        state       VARCHAR NOT NULL,        -- queued / running / succeeded / failed / cancelled / interrupted
+        cancel      BOOLEAN NOT NULL DEFAULT FALSE,  -- a cancel was asked for
+        progress    DOUBLE NOT NULL DEFAULT 0,
+        message     VARCHAR,
+        created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        started_at  TIMESTAMP,
+        finished_at TIMESTAMP,
+        result      JSON,
+        error       VARCHAR
+    );
+    """),
+    (10, "chains: node codes, key-core flag, trade and output figures; node firms' output and capacity", """
+    -- 'parent' keeps its name and now holds every downstream node fed, comma-separated
+    ALTER TABLE chain_nodes ADD COLUMN io_sector VARCHAR;        -- IO sector (overrides the concordance)
+    ALTER TABLE chain_nodes ADD COLUMN hs_codes VARCHAR;         -- HS codes, comma-separated
+    ALTER TABLE chain_nodes ADD COLUMN key_core BOOLEAN;         -- key core technology (NULL: not said)
+    ALTER TABLE chain_nodes ADD COLUMN imports DOUBLE;           -- 10,000 CNY a year
+    ALTER TABLE chain_nodes ADD COLUMN exports DOUBLE;
+    ALTER TABLE chain_nodes ADD COLUMN domestic_output DOUBLE;
+    ALTER TABLE chain_node_firms ADD COLUMN output DOUBLE;       -- the firm's output of the node, 10,000 CNY a year
+    ALTER TABLE chain_node_firms ADD COLUMN capacity DOUBLE;     -- annual capacity, 10,000 CNY
+    """),
+    (11, "clusters: registry of advanced-manufacturing and SME characteristic clusters, members", """
+    CREATE TABLE clusters (
+        cluster_id     VARCHAR PRIMARY KEY,
+        name           VARCHAR NOT NULL,
+        kind           VARCHAR NOT NULL,     -- advanced_manufacturing / sme_characteristic
+        regions        JSON NOT NULL,        -- GB/T 2260 codes
+        lead_industries JSON NOT NULL,       -- GB/T 4754 codes
+        dataset_id     VARCHAR
+    );
+    CREATE TABLE cluster_members (
+        cluster_id VARCHAR NOT NULL,
+        firm_id    VARCHAR NOT NULL,
+        PRIMARY KEY (cluster_id, firm_id)
+    );
+    """),
+    (12, "SME cultivation: tier certificates, major-change reports, revocations", """
+    CREATE TABLE sme_certificates (
+        cert_id     VARCHAR PRIMARY KEY,
+        firm_id     VARCHAR NOT NULL,
+        name        VARCHAR,
+        tier        VARCHAR NOT NULL,        -- innovative / srdi / little_giant
+        rule_set    VARCHAR,                 -- 2022-63 / 2026-2 (the measures it was granted under)
+        region      VARCHAR,                 -- GB/T 2260 province code
+        industry    VARCHAR,                 -- GB/T 4754-2017 code
+        issued      DATE NOT NULL,
+        expires     DATE NOT NULL,           -- issued + validity (3 years), re-review due then
+        status      VARCHAR NOT NULL,        -- valid / revoked (expired is computed from the date)
+        revoked_on  DATE,
+        revoke_cause VARCHAR,
+        batch       VARCHAR,                 -- announcement batch, e.g. 'national batch 4'
+        dataset_id  VARCHAR
+    );
+    CREATE TABLE sme_changes (
+        change_id   VARCHAR PRIMARY KEY,
+        firm_id     VARCHAR NOT NULL,
+        kind        VARCHAR NOT NULL,        -- rename / merger / restructuring / relocation / overseas_branch / other
+        occurred    DATE NOT NULL,
+        due         DATE NOT NULL,           -- occurred + 3 months: the reporting deadline
+        reported    DATE,
+        note        VARCHAR,
+        dataset_id  VARCHAR
+    );
+    """),
+    (13, "digital-transformation registry: platforms, 5G + industrial internet projects, 5G factories", """
+    CREATE TABLE dt_registry (
+        item_id     VARCHAR PRIMARY KEY,
+        kind        VARCHAR NOT NULL,        -- platform / 5g_iiot_project / 5g_factory
+        name        VARCHAR NOT NULL,
+        firm_id     VARCHAR,
+        region      VARCHAR,                 -- GB/T 2260 province code
+        industry    VARCHAR,                 -- GB/T 4754-2017 code (division or finer)
+        year        INTEGER NOT NULL,        -- year listed / started
+        list_name   VARCHAR,                 -- e.g. 双跨平台 2023, 5G工厂名录 2024
+        status      VARCHAR,
+        dataset_id  VARCHAR
+    );
+    """),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -1,7 +1,8 @@
-"""Series as known at a data vintage: the one place that states the as-of rule.
+"""SQL for series (one home), and the one place that states the as-of-vintage rule.
 
 For each observation (indicator, region, industry, period, price basis) the row with the latest
 vintage on or before ``vintage`` is the value (the latest vintage of all when ``vintage`` is None).
+Reading functions take a Workspace, a Session or a writer's connection.
 """
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .workspace import Workspace
+from .workspace import Source, query_frame, query_rows
 
 COLUMNS = "indicator, region, industry, period, freq, value, unit, price_basis, vintage"
 
 
-def series_as_of(ws: Workspace, indicator: str, *, price_basis: str | None = None,
+def series_as_of(src: Source, indicator: str, *, price_basis: str | None = None,
                  regions: Sequence[str] | None = None, industries: Sequence[str] | None = None,
                  periods: Sequence[str] | None = None, vintage: str | None = None,
                  start: str | None = None, end: str | None = None, limit: int | None = None) -> pd.DataFrame:
@@ -41,4 +42,22 @@ def series_as_of(ws: Workspace, indicator: str, *, price_basis: str | None = Non
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
-    return ws.query(sql, params)
+    return query_frame(src, sql, params)
+
+
+def has_subject(src: Source, indicator: str, region: str, industry: str) -> bool:
+    """Whether any row of ``indicator`` is stored for exactly this region and industry."""
+    return bool(query_rows(src, "SELECT count(*) FROM series WHERE indicator = ? AND region = ? AND industry = ?",
+                           [indicator, region, industry])[0][0])
+
+
+def price_bases(src: Source, indicator: str) -> list[str]:
+    """The price bases stored for ``indicator``."""
+    return [str(r[0]) for r in query_rows(src, "SELECT DISTINCT price_basis FROM series WHERE indicator = ? "
+                                               "ORDER BY 1", [indicator])]
+
+
+def indicator_names(src: Source) -> list[str]:
+    """Every indicator with monthly rows (the candidates a nowcast can draw on)."""
+    return [str(r[0]) for r in query_rows(src, "SELECT DISTINCT indicator FROM series WHERE freq = 'M' "
+                                               "ORDER BY 1")]

@@ -3,7 +3,6 @@ the hybrid all-firm path equals the active-set engine; a GPU request falls back 
 says why when there is no GPU."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +15,9 @@ from induscope.core.network import batch
 from induscope.core.network._kernels import HAVE_NUMBA
 from induscope.core.network.esri import GLCascade
 from induscope.core.network.network import Essentiality, SupplyNetwork
+from strategies import dense_reference as dense
+from strategies import firm_networks
 
-_spec = importlib.util.spec_from_file_location(
-    "esri_dense_reference_b", Path(__file__).with_name("dense_reference.py"))
-dense = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(dense)
 
 BACKENDS = ["numpy"] + (["numba"] if HAVE_NUMBA else [])
 REF = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "esri"
@@ -28,15 +25,7 @@ REF = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "esri"
 
 @st.composite
 def problems(draw):
-    n = draw(st.integers(2, 10))
-    K = draw(st.integers(1, 3))
-    p = np.array(draw(st.lists(st.integers(0, K - 1), min_size=n, max_size=n)))
-    E = np.array(draw(st.lists(st.integers(0, 2), min_size=K * K, max_size=K * K))).reshape(K, K)
-    mask = np.array(draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))).reshape(n, n)
-    vals = np.array(draw(st.lists(st.floats(0.05, 20.0), min_size=n * n, max_size=n * n))).reshape(n, n)
-    W = np.where(mask, vals, 0.0)
-    if W.sum() == 0:
-        W[0, 1] = 1.0
+    n, K, p, E, W = draw(firm_networks(max_n=10, max_k=3))
     market = draw(st.booleans())
     n_jobs = draw(st.integers(1, 7))
     jobs = [np.array(draw(st.lists(st.sampled_from([0.0, 0.0, 0.4, 1.0]), min_size=n, max_size=n)))

@@ -2,9 +2,6 @@
 definition of the cascade on random small networks, for every option."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,33 +11,17 @@ from induscope.core.network._kernels import HAVE_NUMBA
 from induscope.core.network.esri import GLCascade, prepare
 from induscope.core.network.network import Essentiality, SupplyNetwork
 from induscope.errors import InputError, ModelError, ValidationError
+from strategies import dense_reference as dense
+from strategies import firm_networks
 
-_spec = importlib.util.spec_from_file_location(
-    "esri_dense_reference", Path(__file__).with_name("dense_reference.py"))
-dense = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(dense)
 
 ENGINES = ["numpy"] + (["numba"] if HAVE_NUMBA else [])
 MODES = [None, 0.0, float("inf")]  # default, always pull, never pull
 
 
 @st.composite
-def networks(draw):
-    n = draw(st.integers(2, 12))
-    K = draw(st.integers(1, 4))
-    p = np.array(draw(st.lists(st.integers(0, K - 1), min_size=n, max_size=n)))
-    E = np.array(draw(st.lists(st.integers(0, 2), min_size=K * K, max_size=K * K))).reshape(K, K)
-    mask = np.array(draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))).reshape(n, n)
-    vals = np.array(draw(st.lists(st.floats(0.05, 20.0), min_size=n * n, max_size=n * n))).reshape(n, n)
-    W = np.where(mask, vals, 0.0)
-    if W.sum() == 0:
-        W[0, 1] = 1.0
-    return n, K, p, E, W
-
-
-@st.composite
 def cases(draw):
-    n, K, p, E, W = draw(networks())
+    n, K, p, E, W = draw(firm_networks(max_n=12, max_k=4))
     market = draw(st.sampled_from([None, "industry", "random"]))
     if market == "industry":
         q = p
@@ -88,7 +69,7 @@ def test_engines_equal_dense_definition(c):
 
 
 @settings(max_examples=25, deadline=None)
-@given(networks())
+@given(firm_networks())
 def test_esri_equals_dense_esri(c):
     n, K, p, E, W = c
     ref = dense.dense_esri(W, p, E, eps=0.01)

@@ -3,7 +3,6 @@ ESRI with it equals ESRI without it and the literal dense definition, for every 
 switches itself off where its premise (rows of Lambda_u summing to <= 1) fails."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -16,13 +15,10 @@ from induscope.core.network._kernels import HAVE_NUMBA
 from induscope.core.network.esri import GLCascade, prepare
 from induscope.core.network.network import Essentiality, SupplyNetwork
 from induscope.core.network.synthetic import power_law_network
+from strategies import dense_reference as dense
+from strategies import firm_networks
 
 pytestmark = pytest.mark.skipif(not HAVE_NUMBA, reason="the lazy stop is part of the numba engine")
-
-_spec = importlib.util.spec_from_file_location(
-    "esri_dense_reference", Path(__file__).with_name("dense_reference.py"))
-dense = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(dense)
 
 
 def _runner(kernel, lazy, pull_frac=None):
@@ -33,16 +29,7 @@ def _runner(kernel, lazy, pull_frac=None):
 
 @st.composite
 def cases(draw):
-    n = draw(st.integers(2, 14))
-    K = draw(st.integers(1, 4))
-    p = np.array(draw(st.lists(st.integers(0, K - 1), min_size=n, max_size=n)))
-    E = np.array(draw(st.lists(st.integers(0, 2), min_size=K * K, max_size=K * K))).reshape(K, K)
-    mask = np.array(draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))).reshape(n, n)
-    np.fill_diagonal(mask, False)
-    vals = np.array(draw(st.lists(st.floats(0.05, 20.0), min_size=n * n, max_size=n * n))).reshape(n, n)
-    W = np.where(mask, vals, 0.0)
-    if W.sum() == 0:
-        W[0, 1] = 1.0
+    n, K, p, E, W = draw(firm_networks(max_n=14, max_k=4, self_links=False))
     s_out, s_in = W.sum(axis=1), W.sum(axis=0)
     market = draw(st.booleans())
     # revenue: none, covering sales (lazy stays on), or below sales for some firm (lazy off)
@@ -56,6 +43,7 @@ def cases(draw):
     return n, K, p, E, W, market, revenue, costs, eps, rev_kind
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_lazy_equals_full_steps_and_dense_definition(c):
@@ -120,6 +108,7 @@ def test_lazy_is_off_when_revenues_are_below_sales():
     assert not _runner(off, True).lazy
 
 
+@pytest.mark.slow
 def test_two_step_form_fires_and_matches_the_dense_definition():
     """Sparse essentiality (the downstream channel goes quiet early) and a pull at every step:
     the case the two-step form is for."""

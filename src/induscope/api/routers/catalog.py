@@ -1,63 +1,62 @@
-"""/api: workspace, datasets, tables, series, enterprises, chains."""
+"""/api/v1: series, enterprises, chains."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from ...services import catalog as svc
-from ...services import imports as imports_svc
 from ...store import Workspace
-from .deps import clean, frame_response, workspace
+from ..auth import VIEWER
+from ..schemas import ERRORS, Chain, ChainDetail, Enterprise, Page, SeriesRow
+from .deps import CodeQ, IndustryQ, PagingDep, PeriodQ, RegionQ, VintageQ, clean, page, workspace
 
-router = APIRouter(tags=["workspace"])
-
-
-@router.get("/health")
-def health() -> dict:
-    return {"status": "ok"}
-
-
-@router.get("/workspace")
-def status(ws: Workspace = Depends(workspace)):
-    return svc.workspace_status(ws)
+router = APIRouter(responses=ERRORS)
+IdPath = Annotated[str, Path(max_length=64, pattern=r"^[\w.-]+$")]
+#: the deepest page of a series listing (series are read in order up to offset + limit)
+MAX_SERIES_OFFSET = 200_000
 
 
-@router.get("/datasets")
-def datasets(ws: Workspace = Depends(workspace)):
-    return frame_response(svc.list_datasets(ws))
-
-
-@router.get("/io-tables")
-def io_tables(ws: Workspace = Depends(workspace)):
-    return frame_response(imports_svc.list_io_tables(ws))
-
-
-@router.get("/series")
-def series(indicator: str, region: Optional[str] = None, industry: Optional[str] = None,
-           price_basis: Optional[str] = None, vintage: Optional[str] = None, start: Optional[str] = None,
-           end: Optional[str] = None, limit: int = Query(10_000, ge=1, le=1_000_000),
+@router.get("/series", tags=["series"], operation_id="list_series", response_model=Page[SeriesRow], **VIEWER)
+def series(paging: PagingDep, indicator: Annotated[str, Query(max_length=64, pattern=r"^[\w.]+$")],
+           region: RegionQ = None, industry: IndustryQ = None, price_basis: CodeQ = None,
+           vintage: VintageQ = None, start: PeriodQ = None, end: PeriodQ = None,
            ws: Workspace = Depends(workspace)):
-    return frame_response(svc.get_series(ws, indicator, region, industry, price_basis, vintage, start, end, limit))
+    """Rows of one indicator as of a data vintage (for each key, the latest vintage on or before it)."""
+    if paging.offset > MAX_SERIES_OFFSET:
+        from ...errors import InputError
+
+        raise InputError(f"offset: at most {MAX_SERIES_OFFSET:,} for series; narrow the query with "
+                         "region, industry, start and end")
+    rows = svc.get_series(ws, indicator, region, industry, price_basis, vintage, start, end,
+                          paging.offset + paging.limit)
+    return page(rows.iloc[paging.offset:], paging, name=f"series_{indicator}", sliced=True)
 
 
-@router.get("/enterprises")
-def enterprises(region: Optional[str] = None, industry: Optional[str] = None,
-                limit: int = Query(100, ge=1, le=10_000), offset: int = Query(0, ge=0),
+@router.get("/enterprises", tags=["enterprises"], operation_id="list_enterprises",
+            response_model=Page[Enterprise], **VIEWER)
+def enterprises(paging: PagingDep, region: RegionQ = None, industry: IndustryQ = None,
                 ws: Workspace = Depends(workspace)):
-    return frame_response(svc.list_enterprises(ws, region, industry, limit, offset))
+    """Enterprises, filtered by region and industry (prefix), in firm id order."""
+    rows = svc.list_enterprises(ws, region, industry, min(paging.limit, 10_000), paging.offset)
+    return page(rows, paging, name="enterprises", sliced=True)
 
 
-@router.get("/enterprises/{firm_id}")
-def enterprise(firm_id: str, ws: Workspace = Depends(workspace)):
+@router.get("/enterprises/{firm_id}", tags=["enterprises"], operation_id="get_enterprise",
+            response_model=Enterprise, **VIEWER)
+def enterprise(firm_id: IdPath, ws: Workspace = Depends(workspace)):
+    """One enterprise with its attributes."""
     return clean(svc.get_enterprise(ws, firm_id))
 
 
-@router.get("/chains")
-def chains(ws: Workspace = Depends(workspace)):
-    return frame_response(svc.list_chains(ws))
+@router.get("/chains", tags=["chains"], operation_id="list_chains", response_model=Page[Chain], **VIEWER)
+def chains(paging: PagingDep, ws: Workspace = Depends(workspace)):
+    """Industrial chains with their node and firm counts."""
+    return page(svc.list_chains(ws), paging, name="chains")
 
 
-@router.get("/chains/{chain_id}")
-def chain(chain_id: str, ws: Workspace = Depends(workspace)):
+@router.get("/chains/{chain_id}", tags=["chains"], operation_id="get_chain", response_model=ChainDetail,
+            **VIEWER)
+def chain(chain_id: IdPath, ws: Workspace = Depends(workspace)):
+    """One chain with its nodes (stage, position, which node each feeds, firms, leader)."""
     return clean(svc.get_chain(ws, chain_id))

@@ -13,6 +13,7 @@ from ...errors import InduscopeError
 from ...services import catalog as svc
 from ...services import indicators as ind
 from ...store import Workspace
+from ..auth import require
 from .deps import workspace
 
 router = APIRouter(include_in_schema=False)
@@ -32,10 +33,10 @@ def _headline(home: str, mtime_ns: int) -> dict:
     return {"periods": wide["period"].tolist(), "series": series, "note": ""}
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[Depends(require("viewer"))])
 def home(request: Request, ws: Workspace = Depends(workspace)):
     if not ws.exists():
-        return templates.TemplateResponse(request, "empty.html", {"home": str(ws.home)})
+        return templates.TemplateResponse(request, "empty.html", {})
     datasets = svc.list_datasets(ws)
     datasets = datasets.astype(object).where(datasets.notna(), None)
     chart = _headline(str(ws.home), ws.path.stat().st_mtime_ns)

@@ -456,28 +456,13 @@ def _capital_stock(VA0: np.ndarray, p: ARIOParams, sectors: tuple[str, ...], R: 
 
 
 def _resolve_backend(backend: str) -> str:
-    """'cpu', 'cupy' or 'torch' (see backend.resolve; 'cupy' / 'torch' name the GPU library);
+    """'cpu', 'cupy' or 'torch' (``_accel.resolve_device``; 'cupy' / 'torch' name the GPU library);
     'generic' runs the GPU code path on numpy (to test it without a GPU)."""
     if backend == "generic":
         return "generic"
-    if backend in ("cupy", "torch"):
-        try:
-            if backend == "cupy":
-                import cupy
+    from .._accel import resolve_device
 
-                ok = cupy.cuda.runtime.getDeviceCount() > 0
-            else:
-                import torch
-
-                ok = torch.cuda.is_available()
-        except Exception:  # not installed, no driver, no device
-            ok = False
-        if not ok:
-            raise ModelError(f"backend {backend!r} asked for, but it does not see a CUDA device")
-        return backend
-    from .backend import resolve
-
-    return resolve(backend)
+    return resolve_device(backend)[0]
 
 
 def _put(rec: dict[str, np.ndarray], name: str, t: int, v: np.ndarray) -> None:

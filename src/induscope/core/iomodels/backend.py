@@ -11,47 +11,30 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from scipy.linalg import lapack
 
 from ...errors import ModelError
+from .. import _accel
 
 BACKENDS = ("auto", "cpu", "gpu")
 
 
-@lru_cache(maxsize=1)
 def gpu_library() -> str | None:
     """'cupy' or 'torch' when that library is installed and sees a CUDA device, else None."""
-    try:
-        cp = importlib.import_module("cupy")
-        if cp.cuda.runtime.getDeviceCount() > 0:
-            return "cupy"
-    except Exception:  # not installed, no driver, no device: all mean "no CuPy GPU"
-        pass
-    try:
-        torch = importlib.import_module("torch")
-        if torch.cuda.is_available():
-            return "torch"
-    except Exception:
-        pass
-    return None
+    return _accel.gpu_library()
+
+
+gpu_library.cache_clear = _accel.library_sees_gpu.cache_clear  # type: ignore[attr-defined]
 
 
 def resolve(backend: str) -> str:
     """The concrete backend ('cpu', 'cupy' or 'torch') that ``backend`` selects here."""
     if backend not in BACKENDS:
         raise ModelError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
-    if backend == "cpu":
-        return "cpu"
-    lib = gpu_library()
-    if lib is None:
-        if backend == "gpu":
-            raise ModelError("backend 'gpu' asked for, but neither CuPy nor PyTorch sees a CUDA device")
-        return "cpu"
-    return lib
+    return _accel.resolve_device(backend, probe=lambda: gpu_library())[0]
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,6 @@ firms, so one firm's ESRI costs time proportional to its cascade's footprint, no
 """
 from __future__ import annotations
 
-import importlib.util
-import os
 import weakref
 from typing import Any, Callable
 
@@ -27,24 +25,8 @@ import numpy as np
 _RUNNERS: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
 
 # optional accelerator: looked up, not imported (importing numba takes a while; the compiled
-# module is imported on first use). INDUSCOPE_NO_NUMBA=1 forces the numpy engine.
-HAVE_NUMBA = (not os.environ.get("INDUSCOPE_NO_NUMBA")
-              and importlib.util.find_spec("numba") is not None)
-
-
-def resolve_engine(engine: str) -> str:
-    """'auto' -> 'numba' when numba is installed, else 'numpy'."""
-    if engine == "auto":
-        return "numba" if HAVE_NUMBA else "numpy"
-    if engine == "numba" and not HAVE_NUMBA:
-        from ...errors import InputError
-
-        raise InputError("engine 'numba' asked for but numba is not installed (pip install numba)")
-    if engine not in ("numpy", "numba"):
-        from ...errors import InputError
-
-        raise InputError(f"unknown engine {engine!r}; expected auto, numpy or numba")
-    return engine
+# module is imported on first use). Which engine runs is the caller's choice (engine="numpy").
+from .._accel import HAVE_NUMBA, resolve_engine  # noqa: E402  (the one resolver)
 
 
 def get_runner(kernel: Any, engine: str, pull_frac: float | None = None) -> Any:

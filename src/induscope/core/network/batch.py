@@ -21,6 +21,7 @@ import numpy as np
 
 from ...errors import InputError
 from . import _kernels
+from .._accel import library_sees_gpu, resolve_device, resolve_engine
 
 
 @dataclass(frozen=True)
@@ -31,34 +32,20 @@ class Backend:
 
 def gpu_available() -> tuple[bool, str]:
     """(True, device name) when CuPy sees a CUDA device, else (False, reason)."""
-    try:
-        import cupy  # type: ignore[import-not-found]
-    except Exception as e:  # ImportError, or a CUDA library problem at import
-        return False, f"CuPy is not installed ({type(e).__name__})"
-    try:
-        n = cupy.cuda.runtime.getDeviceCount()
-        if n < 1:
-            return False, "no CUDA device"
-        props = cupy.cuda.runtime.getDeviceProperties(0)
-        name = props["name"]
-        return True, name.decode() if isinstance(name, bytes) else str(name)
-    except Exception as e:  # no driver / no device
-        return False, f"no usable CUDA device ({type(e).__name__}: {e})"
+    return library_sees_gpu("cupy")
 
 
 def resolve_backend(backend: str) -> Backend:
+    """gpu / cupy: CuPy when it sees a device, else the CPU engine with the reason; auto, numba,
+    numpy: that CPU engine (``_accel`` decides both)."""
     if backend in ("gpu", "cupy"):
-        ok, why = gpu_available()
-        if ok:
+        lib, why = resolve_device("cupy", fallback=True)
+        if lib == "cupy":
             return Backend("cupy")
-        return Backend("numba" if _kernels.HAVE_NUMBA else "numpy", fallback=why)
-    if backend == "auto":
-        return Backend("numba" if _kernels.HAVE_NUMBA else "numpy")
-    if backend == "numba" and not _kernels.HAVE_NUMBA:
-        raise InputError("backend 'numba' asked for but numba is not installed")
-    if backend not in ("numba", "numpy"):
+        return Backend(resolve_engine("auto"), fallback=why)
+    if backend not in ("auto", "numba", "numpy"):
         raise InputError(f"unknown batch backend {backend!r}; expected auto, numba, numpy, gpu")
-    return Backend(backend)
+    return Backend(resolve_engine(backend))
 
 
 class BatchEngine:

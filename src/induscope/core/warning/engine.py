@@ -72,6 +72,8 @@ class Episode:
     reason: str           # reason at the last firing
     numbers: Mapping[str, Any] = field(default_factory=dict)   # numbers at the last firing
     periods: tuple[str, ...] = ()
+    #: every level change inside the episode, in order: (period, level), the first firing included
+    changes: tuple[tuple[str, Level], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "numbers", MappingProxyType(dict(self.numbers)))
@@ -84,7 +86,8 @@ class Episode:
         return {"subject": self.subject, "indicator": self.indicator, "rule_id": self.rule_id,
                 "family": self.family, "start_period": self.start_period, "last_period": self.last_period,
                 "level": self.level.label, "peak_level": self.peak_level.label, "peak_period": self.peak_period,
-                "n_firings": self.n_firings, "reason": self.reason, "numbers": dict(self.numbers)}
+                "n_firings": self.n_firings, "reason": self.reason, "numbers": dict(self.numbers),
+                "changes": [{"period": p, "level": lv.label} for p, lv in self.changes]}
 
 
 def _adjacent(a: str, b: str, max_gap: int) -> bool:
@@ -117,9 +120,13 @@ def episodes(signals: Sequence[Signal], max_gap: int = 1) -> list[Episode]:
 def _episode(run: list[Signal]) -> Episode:
     peak = max(run, key=lambda s: (s.level, -parse_period(s.period).ordinal()))
     last = run[-1]
+    changes: list[tuple[str, Level]] = []
+    for s in run:
+        if not changes or changes[-1][1] != s.level:
+            changes.append((s.period, s.level))
     return Episode(last.subject, last.indicator, last.rule_id, last.family, run[0].period, last.period,
                    last.level, peak.level, peak.period, len(run), last.reason, last.numbers,
-                   tuple(s.period for s in run))
+                   tuple(s.period for s in run), tuple(changes))
 
 
 def combined_levels(signals: Sequence[Signal]) -> pd.DataFrame:

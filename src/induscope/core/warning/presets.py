@@ -5,19 +5,37 @@ Thresholds are stated here once, so the alert counts in docs/monitoring.md can b
 from __future__ import annotations
 
 from .anomaly import RobustAnomaly
+from .calibration import NoiseScaled, Slump
 from .levels import Level
 from .rules import BelowTarget, Rule, SharpDrop, YTDFall, contraction, pmi_rules
 
 
 def growth_yoy_rules() -> tuple[Rule, ...]:
-    """Headline YoY growth (%): contraction (orange < 0, red <= -5) and a robust z-score against
-    the trailing 36 periods (scale floor 1 point)."""
+    """YoY growth (%): contraction (headline ladder orange < 0, red <= -5, capped by the series' own
+    noise), a robust z-score against the trailing 36 periods (scale floor 1 point), and a material
+    slump below the series' own normal (orange / red only). See ``calibration``."""
+    return (NoiseScaled(inner=contraction(), kind="yoy"),
+            RobustAnomaly(kind="value", window=36, min_periods=12, min_scale=1.0, rule_id="robust_z_yoy"),
+            Slump())
+
+
+def growth_ytd_rules(target: float | None = None) -> tuple[Rule, ...]:
+    """Year-to-date growth (%): contraction and a fall since last month, both capped by the noise of
+    the series' implied monthly rates, and a target if one is set (a policy commitment: not scaled)."""
+    rules: list[Rule] = [NoiseScaled(inner=contraction(), kind="ytd"), NoiseScaled(inner=YTDFall(), kind="ytd_step")]
+    if target is not None:
+        rules.append(BelowTarget(float(target), rule_id="below_target", what="year-to-date growth"))
+    return tuple(rules)
+
+
+def headline_yoy_rules() -> tuple[Rule, ...]:
+    """The uncalibrated rules of the first round (contraction orange at once below 0): kept for
+    comparison in bench/bench_alerts.py."""
     return (contraction(),
             RobustAnomaly(kind="value", window=36, min_periods=12, min_scale=1.0, rule_id="robust_z_yoy"))
 
 
-def growth_ytd_rules(target: float | None = None) -> tuple[Rule, ...]:
-    """Year-to-date growth (%): contraction, a fall since last month, and a target if one is set."""
+def headline_ytd_rules(target: float | None = None) -> tuple[Rule, ...]:
     rules: list[Rule] = [contraction(), YTDFall()]
     if target is not None:
         rules.append(BelowTarget(float(target), rule_id="below_target", what="year-to-date growth"))

@@ -63,8 +63,10 @@ class BelowTarget(Rule):
             gap = self.target - v
             lvl = ladder_level(gap, self.ladder, strict_first=True) if gap > 0 else None
             if lvl is not None:
-                out.append(Signal(subject, indicator, self.rule_id, "rule", p, lvl,
-                                  f"{self.what} {v:.4g} is {gap:.3g} below the target {self.target:g}",
+                why = (f"{self.what} {v:.4g} is below zero: a contraction" if self.rule_id == "contraction"
+                       and self.target == 0 else
+                       f"{self.what} {v:.4g} is {gap:.3g} below the target {self.target:g}")
+                out.append(Signal(subject, indicator, self.rule_id, "rule", p, lvl, why,
                                   {"value": _r(v), "target": self.target, "shortfall": _r(gap)}))
         return out
 

@@ -1,0 +1,141 @@
+"""Nowcasting core: the ragged edge, the models on data whose answer is known, the news identity."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from induscope.core.nowcast import ReleaseCalendar, models, pseudo_real_time
+from induscope.core.nowcast import dfm
+from induscope.errors import ModelError
+
+IDX = pd.period_range("2000-01", periods=240, freq="M")
+
+
+def _ar1(phi=0.6, n=240, seed=0, c=1.0):
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n)
+    y[0] = c / (1 - phi)
+    for t in range(1, n):
+        y[t] = c + phi * y[t - 1] + rng.normal(scale=0.5)
+    return pd.Series(y, index=IDX[:n], name="y")
+
+
+def test_months_behind_follows_the_publication_lag():
+    cal = ReleaseCalendar({"fast": 5, "mid": 16, "slow": 40, "market": 0})
+    assert cal.months_behind("fast", 10) == 0      # published on day 5 <= day 10
+    assert cal.months_behind("mid", 10) == 1       # day 16 > day 10: the month before is the last
+    assert cal.months_behind("mid", 16) == 0       # on its release day it is out
+    assert cal.months_behind("slow", 10) == 1      # 40 days: last month's value is out by day 10 + 30.44
+    assert cal.months_behind("slow", 5) == 2
+    assert cal.months_behind("market", -3) == 1    # during the month the month itself is not out
+    assert cal.months_behind("unknown", 0) == 1    # default 30 days
+
+
+def test_vintage_hides_unpublished_values_and_the_future():
+    panel = pd.DataFrame({"fast": np.arange(12.0), "mid": np.arange(12.0)}, index=IDX[:12])
+    cal = ReleaseCalendar({"fast": 5, "mid": 16})
+    T = IDX[8]
+    v = cal.vintage(panel, T, 10)
+    assert v.index[-1] == T
+    assert v.loc[T, "fast"] == 8.0 and np.isnan(v.loc[T, "mid"])
+    assert v.loc[IDX[7], "mid"] == 7.0
+    assert panel.loc[T, "mid"] == 8.0  # the input is not changed
+
+
+def test_ar_recovers_the_conditional_mean():
+    y = _ar1()
+    v = y.to_frame()
+    T = IDX[-1]
+    v.loc[T, "y"] = np.nan
+    nc = models.autoregression(v, "y", T)
+    expected = 1.0 + 0.6 * y.iloc[-2]
+    assert nc.value == pytest.approx(expected, abs=0.25)
+    assert nc.lower < nc.value < nc.upper
+    assert nc.detail["horizon"] == 1
+
+
+def test_ar_refuses_a_published_target():
+    y = _ar1().to_frame()
+    with pytest.raises(ModelError, match="already published"):
+        models.autoregression(y, "y", IDX[-1])
+
+
+def test_random_walk_is_the_last_published_value():
+    y = _ar1().to_frame()
+    T = IDX[-1]
+    y.loc[T, "y"] = np.nan
+    assert models.random_walk(y, "y", T).value == y.loc[IDX[-2], "y"]
+
+
+def _coincident(seed=1, n=240):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    y = 0.3 + 2.0 * x + rng.normal(scale=0.3, size=n)
+    z = rng.normal(size=n)  # noise indicator
+    return pd.DataFrame({"y": y, "x": x, "z": z}, index=IDX[:n])
+
+
+def test_bridge_uses_the_coincident_indicator():
+    panel = _coincident()
+    T = IDX[-1]
+    v = panel.copy()
+    v.loc[T, "y"] = np.nan
+    nc = models.bridge(v, "y", T)
+    assert nc.value == pytest.approx(0.3 + 2.0 * panel.loc[T, "x"], abs=0.3)
+    assert nc.detail["leading_indicators"].startswith("x:")
+    assert nc.lower < panel.loc[T, "y"] < nc.upper
+
+
+def test_pseudo_real_time_beats_the_benchmarks_when_an_indicator_is_timely():
+    panel = _coincident()
+    cal = ReleaseCalendar({"y": 16, "x": 5, "z": 5})
+    ev = pseudo_real_time(panel, "y", cal, list(IDX[120:]),
+                          {"ar": models.autoregression, "random_walk": models.random_walk,
+                           "bridge": models.bridge}, info_day=10)
+    s = ev.summary()
+    assert s["months"] == 120
+    assert s["rmse_ratio_vs_ar"]["bridge"] < 0.3
+    assert 0.75 <= s["coverage_90"]["bridge"] <= 1.0
+
+
+def test_pseudo_real_time_never_shows_a_model_the_future():
+    panel = _coincident()
+    cal = ReleaseCalendar({"y": 16, "x": 5, "z": 40})
+    seen = []
+
+    def spy(v, col, T):
+        seen.append((T, v.index[-1], bool(np.isnan(v.loc[T, col])), bool(np.isnan(v.loc[T, "z"]))))
+        return models.random_walk(v, col, T)
+
+    pseudo_real_time(panel, "y", cal, list(IDX[200:210]), {"spy": spy}, info_day=10)
+    assert all(last == T and y_hidden and z_hidden for T, last, y_hidden, z_hidden in seen)
+
+
+def test_failures_are_reported_not_raised():
+    panel = _coincident()
+    cal = ReleaseCalendar({"y": 16, "x": 5, "z": 5})
+    ev = pseudo_real_time(panel, "y", cal, [IDX[3]], {"ar": models.autoregression}, info_day=10)
+    assert len(ev.frame) == 0 and len(ev.failures) == 1 and "short" in ev.failures.iloc[0]["reason"]
+
+
+def test_dfm_news_adds_up_to_the_change_of_the_nowcast():
+    rng = np.random.default_rng(0)
+    n = 180
+    f = np.zeros(n)
+    for t in range(1, n):
+        f[t] = 0.7 * f[t - 1] + rng.normal()
+    X = pd.DataFrame({c: load * f + rng.normal(scale=0.5, size=n)
+                      for c, load in zip("yabc", [1.0, 0.8, 1.2, -0.5])}, index=IDX[:n])
+    T = IDX[n - 1]
+    prev = X.copy()
+    prev.loc[T, :] = np.nan
+    cur = X.copy()
+    cur.loc[T, "y"] = np.nan
+    res = dfm.fit(prev)
+    before, after = dfm.nowcast(res, prev, "y", T), dfm.nowcast(res, cur, "y", T)
+    table = dfm.news(res, prev, cur, "y", T)
+    assert set(table["series"]) == {"a", "b", "c"}
+    assert table["impact"].sum() == pytest.approx(after.value - before.value, abs=1e-6)
+    # the indicators carry the factor: the nowcast moves toward the outcome
+    assert abs(after.value - X.loc[T, "y"]) < abs(before.value - X.loc[T, "y"]) + 0.5

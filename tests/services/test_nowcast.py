@@ -1,0 +1,58 @@
+"""The nowcast service on the demo workspace (value added with the PMI and export delivery value)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from induscope.errors import InputError, NotFoundError
+from induscope.services import nowcast as svc
+
+
+def test_nowcast_of_a_past_month_sees_only_what_was_published(demo_workspace):
+    rep = svc.nowcast(demo_workspace, "value_added", period="2024-06", day=1)
+    assert rep.period == "2024-06" and rep.actual is not None
+    assert list(rep.estimates["model"]) == ["bridge", "ar", "random_walk"]
+    assert (rep.estimates["lower"] < rep.estimates["value"]).all()
+    assert (rep.estimates["value"] < rep.estimates["upper"]).all()
+    seen = rep.predictors.set_index("series")["last_published"]
+    assert seen["value_added"] == "2024-05"          # released mid-month: June is not out on day 1
+    assert seen["pmi_manufacturing"] == "2024-06"    # the PMI is out on the month's last day
+    # the bridge uses the PMI of the month and stays within the range of the series
+    bridge = rep.estimates.set_index("model").loc["bridge"]
+    assert "pmi_manufacturing" in bridge["detail"]
+    assert abs(bridge["value"] - rep.actual) < 5.0
+
+
+def test_a_later_information_date_sees_the_target(demo_workspace):
+    with pytest.raises(Exception, match="already published"):
+        svc.nowcast(demo_workspace, "value_added", period="2024-06", day=20, model="ar")
+
+
+def test_nothing_to_nowcast_says_why(demo_workspace):
+    with pytest.raises(NotFoundError, match="give --period"):
+        svc.nowcast(demo_workspace, "value_added")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"period": "2024-6"}, "YYYY-MM"),
+    ({"period": "2016-03"}, "two years"),
+    ({"model": "lstm"}, "model must be one of"),
+    ({"predictors": ["electricity"]}, "predictor 'electricity'"),
+])
+def test_bad_requests_are_input_errors(demo_workspace, kwargs, match):
+    with pytest.raises((InputError, NotFoundError), match=match):
+        svc.nowcast(demo_workspace, "value_added", **{"period": "2024-06", **kwargs})
+
+
+def test_news_adds_up(demo_workspace):
+    rep = svc.nowcast(demo_workspace, "value_added", period="2024-06", day=1, model="dfm", with_news=True)
+    assert rep.news is not None and len(rep.news) > 0
+    assert set(rep.news["series"]) & {"pmi_manufacturing", "value_added"}
+    assert np.isfinite(rep.news["impact"]).all()
+
+
+def test_pseudo_real_time_evaluation_on_the_workspace(demo_workspace):
+    res = svc.evaluate(demo_workspace, "value_added", start="2023-02", end="2023-12", day=1)
+    assert res["months"] >= 10
+    assert set(res["rmse"]) == {"bridge", "ar", "random_walk"}
+    assert res["rmse_ratio_vs_ar"]["bridge"] > 0

@@ -117,8 +117,11 @@ async def _run(base: str, tokens: dict[str, str], firm: str, clients: int, durat
                 counter[0] += 1
                 if i % 5 == 4:
                     name = "POST /api/v1/reports"
-                    body = [{"firm_id": firm, "period": f"2025-{1 + (counter[0] % 12):02d}", "metric": "orders",
-                             "value": float(counter[0] % 1000), "unit": "万元"}]
+                    n = counter[0]  # a new (period, metric) each time: a repeat within one second with
+                    # another value would be a correction needing a later vintage (vintages are to the second)
+                    body = [{"firm_id": firm, "period": f"{1990 + (n // 12) % 100}-{1 + n % 12:02d}",
+                             "metric": ("orders", "sales", "output_value", "inventory")[(n // 1200) % 4],
+                             "value": float(n % 1000), "unit": "万元"}]
                     t0 = time.perf_counter()
                     try:
                         r = await client.post(f"{base}/api/v1/reports", json=body, headers=reporter)

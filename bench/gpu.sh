@@ -100,7 +100,7 @@ run() {  # run SECONDS SCRIPT ARGS...
 }
 
 want() { case ",${GPU_BENCH:-ario,static,esri}," in *",$1,"*) return 0;; esac; return 1; }
-want ario && run 150 bench/bench_ario.py --gpu --sizes 1960,3920,7987 --our-steps 20 --timeout 120
+want ario && run 150 bench/bench_ario.py --gpu --sizes 1960,3920,7987 --steps 20 --timeout 120
 want static && run 75 bench/gpu_static.py
 want esri && run 60 bench/gpu_esri.py
 

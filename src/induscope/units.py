@@ -140,6 +140,19 @@ def convert_factor(given: str, target: str) -> float | None:
     return a.to_base / b.to_base
 
 
+#: how many single currency units (one CNY, USD, EUR) the base unit of each money dimension holds
+_CURRENCY_PER_BASE = {"money_cny": 1e4, "money_usd": 1e6, "money_eur": 1e6}
+
+
+def currency_units(unit: str) -> float | None:
+    """Single currency units in one ``unit`` ('10,000 CNY' -> 1e4, 'USD million' -> 1e6, '亿元' ->
+    1e8); None for a unit that is not money (models that think in currency units use this)."""
+    e = lookup(unit)
+    if e is None or e.dimension not in _CURRENCY_PER_BASE:
+        return None
+    return e.to_base * _CURRENCY_PER_BASE[e.dimension]
+
+
 def same_dimension_spellings(target: str) -> list[str]:
     """Every accepted spelling convertible to ``target`` (for 'expected' messages)."""
     t = lookup(target)

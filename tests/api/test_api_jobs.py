@@ -88,3 +88,20 @@ def test_a_restart_marks_running_jobs_interrupted(setup):
         assert job["state"] == "interrupted" and "again" in job["message"] and job["progress"] == 0.4
         # a job of a live process elsewhere is left to it
         assert c.get("/api/v1/jobs/J0123456789ac", headers=h).json()["state"] == "queued"
+
+
+@pytest.mark.slow
+def test_all_firm_esri_runs_as_a_job(setup):
+    ws, h, _ = setup
+    firms = list(ws.query("SELECT firm_id FROM enterprises ORDER BY firm_id LIMIT 12")["firm_id"])
+    with TestClient(create_app(Settings(home=ws.home, workers=1)), base_url=BASE) as c:
+        bad = c.post("/api/v1/jobs", json={"kind": "network_esri", "params": {"firms": ["NOPE"], "engine": "numpy"}},
+                     headers=h)
+        assert bad.status_code == 400 and "NOPE" in bad.json()["message"]
+        r = c.post("/api/v1/jobs", json={"kind": "network_esri", "params": {"firms": firms, "engine": "numpy"}},
+                   headers=h)
+        assert r.status_code == 202, r.text
+        done = wait_for(c, h, r.json()["job_id"], ("succeeded", "failed"))
+        assert done["state"] == "succeeded", done
+        res = c.get(f"/api/v1/jobs/{done['job_id']}/result", headers=h).json()
+        assert res["firms"] == 12 and {row["firm"] for row in res["items"]} == set(firms)

@@ -286,3 +286,18 @@ def test_network_commands_without_a_network_say_what_to_do(tmp_path):
     assert r.exit_code == 6 and "import" in r.output
     r = runner.invoke(app, ["network", "esri", "--links", "x.csv"])
     assert r.exit_code == 2 and "--firms" in r.output
+
+
+def test_names_beside_codes_and_settings_passed_down(demo_ws, monkeypatch):
+    r = runner.invoke(app, ["-w", str(demo_ws), "network", "esri", "--executor", "serial"])
+    assert r.exit_code == 0, r.output
+    assert "（合成）" in r.output and "nan" not in r.output.split()   # demo firm names beside their codes
+    monkeypatch.setenv("INDUSCOPE_ENGINE", "numpy")
+    r = runner.invoke(app, ["-w", str(demo_ws), "--json", "network", "esri", "--executor", "serial"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["engine"] == "numpy"
+    r = runner.invoke(app, ["-w", str(demo_ws), "--json", "network", "esri", "--executor", "serial",
+                            "--engine", "auto"])
+    from induscope.core._accel import HAVE_NUMBA
+
+    assert json.loads(r.stdout)["engine"] == ("numba" if HAVE_NUMBA else "numpy")

@@ -83,3 +83,28 @@ def test_link_problems(tmp_path):
                    (8, "supplier+customer+product"), (9, "value")}
     msg = str(e.value)
     assert "'-3.2e5'" in msg and "'F9'" in msg and "duplicate of row 2" in msg
+
+
+def test_attribute_codes_and_categories_keep_their_text(tmp_path):
+    text = ("firm_id,name,region,industry,io42,rd_institution,score\n"
+            "F1,A,320000,3612,01,none,1\nF2,B,320000,3612,10,provincial,\nF3,C,320000,3612,42,,2.5\n")
+    df, _ = read_enterprises(_w(tmp_path, text, "f.csv"))
+    assert [a.get("io42") for a in df["attributes"]] == ["01", "10", "42"]  # codes, not numbers
+    assert [a.get("rd_institution") for a in df["attributes"]] == ["none", "provincial", None]
+    assert [a.get("score") for a in df["attributes"]] == [1, None, 2.5]
+
+
+def test_amounts_checked_after_conversion(tmp_path):
+    text = "firm_id,name,region,industry,revenue,unit,rd [亿元]\nF1,A,320000,3612,1e308,亿元,1\nF2,B,320000,3612,1,亿元,1e300\n"
+    with pytest.raises(ValidationError) as e:
+        read_enterprises(_w(tmp_path, text, "f.csv"))
+    assert {(p.row, p.column) for p in e.value.problems} == {(2, "revenue"), (3, "rd")}
+    links = "supplier,customer,value\nF1,F2,1e308\n"
+    with pytest.raises(ValidationError, match="once converted to 10,000 CNY"):
+        read_supply_links(_w(tmp_path, links, "l.csv"), unit="亿元")
+
+
+def test_a_unit_in_an_attribute_header_converts_it(tmp_path):
+    text = "firm_id,name,region,industry,rd_expense [亿元]\nF1,A,320000,3612,1.5\n"
+    df, _ = read_enterprises(_w(tmp_path, text, "f.csv"))
+    assert df.loc[0, "attributes"] == {"rd_expense": 15000}  # 1.5 亿元 = 15,000 x 10,000 CNY

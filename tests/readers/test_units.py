@@ -63,3 +63,9 @@ def test_exchange_rate_checked():
         with pytest.raises(InputError, match="--usd-cny"):
             units.check_usd_cny(bad)
     units.check_usd_cny(7.2)
+
+
+def test_currency_units():
+    assert units.currency_units("10,000 CNY") == 1e4 and units.currency_units("亿元") == 1e8
+    assert units.currency_units("USD million") == 1e6 and units.currency_units("EUR million") == 1e6
+    assert units.currency_units("CNY") == pytest.approx(1.0) and units.currency_units("%") is None

@@ -177,7 +177,11 @@ def test_demo_enterprises_and_links_pass_the_firm_readers(demo_workspace):
     for c in ("firm_id", "name", "region", "industry"):
         assert (back[c].to_numpy() == firms[c].to_numpy()).all(), c
     np.testing.assert_allclose(back["revenue"].to_numpy(float), firms["revenue"].to_numpy(float))
-    assert back["attributes"].tolist() == attrs
+    # the reader reads yes/no (是/否) attribute text as booleans (docs/formats.md); the SME demo
+    # attributes store the words, so compare through that documented rule
+    words = {"yes": True, "no": False}
+    assert back["attributes"].tolist() == [{k: words.get(v, v) if isinstance(v, str) else v for k, v in a.items()}
+                                           for a in attrs]
 
     links = _stored(demo_workspace, "supply_links", "demo_links", ["supplier", "customer", "value", "product"])
     back, unit = validate_supply_links(links, "demo_links", known_firms=set(firms["firm_id"]), unit="10,000 CNY")

@@ -577,3 +577,14 @@ def test_indicator_vocabulary_aliases_and_monitoring_notes():
     assert monitoring_note("工业增加值", "growth_pct") is None and monitoring_note("value_added", "constant_2020") is None
     assert "share_pct" in monitoring_note("value_added", "share_pct")
     assert "not in the indicator vocabulary" in monitoring_note("园区指数", "level")
+
+
+def test_a_users_own_series_under_its_own_indicator_name_is_watched(workspace):
+    _rates_only(workspace, indicator="zhangjiang_park_output", region="310000", industry="C")
+    SM.create_watch_list(workspace, "parks")
+    SM.add_watch_items(workspace, "parks", ["series:zhangjiang_park_output/上海/C=张江园区产值 Zhangjiang park output"])
+    res = SM.scan(workspace, list_id="parks")
+    assert res["series"] == 1
+    a = SM.list_alerts(workspace, min_level="orange")
+    assert len(a) and set(a["series_name"]) == {"张江园区产值 Zhangjiang park output (YoY growth 同比, published)"}
+    assert set(a["subject"]) == {"series:zhangjiang_park_output/310000/C"}

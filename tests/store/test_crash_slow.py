@@ -20,7 +20,7 @@ from induscope.store import Workspace, insert_frame
 
 pytestmark = pytest.mark.slow
 
-ROUNDS = 6  # per kind of write; every round is one process killed at a random instant
+ROUNDS = 5  # per kind of write; every round is one process killed at a random instant
 
 WRITER = textwrap.dedent("""
     import pathlib, sys, time
@@ -29,7 +29,7 @@ WRITER = textwrap.dedent("""
     home, kind, tag, marker = sys.argv[1:5]
     ws = Workspace(home)
     if kind == "large":
-        n = 400_000
+        n = 250_000
         rng = np.random.default_rng(7)
         frame = pd.DataFrame({"dataset_id": tag, "indicator": "x", "region": "110000", "industry": "C",
                               "period": [f"{1000 + i // 12}-{i % 12 + 1:02d}" for i in range(n)], "freq": "M",
@@ -130,7 +130,7 @@ def _assert_whole_write(ws: Workspace, kind: str, tag: str, before: dict[str, tu
     with ws.session() as s:
         assert s.rows("SELECT count(*) FROM datasets WHERE dataset_id = ?", [tag])[0][0] == 1
         if kind == "large":
-            assert s.rows("SELECT count(*) FROM series WHERE dataset_id = ?", [tag])[0][0] == 400_000
+            assert s.rows("SELECT count(*) FROM series WHERE dataset_id = ?", [tag])[0][0] == 250_000
         else:
             assert s.rows("SELECT name FROM datasets WHERE dataset_id = 'base'")[0][0] == "touched"
     if kind == "large":

@@ -109,7 +109,7 @@ def test_crash_in_the_middle_of_a_write_leaves_content_unchanged(workspace, tmp_
         from induscope.store import Workspace, insert_frame
         ws = Workspace({str(workspace.home)!r})
         with ws.writer() as con:
-            frame = pd.DataFrame({{"chain_id": [f"k{{i}}" for i in range(300_000)], "name": ["y"] * 300_000}})
+            frame = pd.DataFrame({{"chain_id": [f"k{{i}}" for i in range(100_000)], "name": ["y"] * 100_000}})
             insert_frame(con, "chains", frame)
             pathlib.Path({str(flag)!r}).write_text("1")
             time.sleep(60)

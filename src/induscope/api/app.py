@@ -118,6 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for r in (system, catalog, monitoring, analysis, network, imports, jobs, admin):
         app.include_router(r.router, prefix=API)
     app.include_router(pages.router)
+    from .routers import dashboard  # the dashboard pages (/overview, /monitoring, ...): report helper
+    app.include_router(dashboard.router)
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def swagger_ui():

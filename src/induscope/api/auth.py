@@ -73,9 +73,12 @@ def require(role: str | None, *, reporter: bool = False, write: bool = False) ->
     ``write`` marks a route that changes the workspace (refused on an unsecured server)."""
 
     def dependency(request: Request, _creds: Any = Depends(bearer_scheme)) -> Principal:
+        if role is None:  # public: a bad or stale credential does not turn it away
+            try:
+                return authenticate(request)
+            except AuthError:
+                return ANONYMOUS
         principal = authenticate(request)
-        if role is None:
-            return principal
         if principal.anonymous:
             if secured(request):
                 raise AuthError("this server needs a token: send 'Authorization: Bearer <token>' "

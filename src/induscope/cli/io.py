@@ -147,6 +147,10 @@ def shock(ctx: typer.Context, table_id: Optional[str] = _TABLE, file: Optional[P
             return
         _show_shock(ctx, run)
         _notes(ctx, run.notes)
+        tiny = [r for r in run.reading if not run.relative and 0 < abs(r["share_of_output"]) < 1e-6]
+        for r in tiny:
+            note(ctx, f"sector {r['sector']}: {r['change']:g} {run.unit} is {abs(r['share_of_output']):.1e} of its "
+                      f"output; for a share of output (e.g. -0.1 = -10 %), add --relative")
 
 
 def _show_shock(ctx: typer.Context, run) -> None:

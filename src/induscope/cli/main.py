@@ -21,6 +21,7 @@ from . import monitor as monitor_cmd
 from . import nowcast as nowcast_cmd
 from . import indicators as indicators_cmd
 from . import reference as reference_cmd
+from . import report as report_cmd
 from . import serve as serve_cmd
 from . import sme as sme_cmd
 from . import sut as sut_cmd
@@ -70,6 +71,7 @@ app.add_typer(chains_cmd.app, name="chains", help="Industrial chains: weak and s
 app.add_typer(clusters_cmd.app, name="clusters", help="Industrial clusters: registry and indicators.")
 app.add_typer(export_cmd.app, name="export", help="Export workspace data in the import formats.")
 app.add_typer(sme_cmd.app, name="sme", help="SME cultivation: tiers (2022/2026 rules), explanations, certificates, registry.")
+app.add_typer(report_cmd.app, name="report", help="Report card (annual, monthly brief) as HTML or PDF.")
 app.command("demo")(demo_cmd.demo)
 app.command("nowcast")(nowcast_cmd.nowcast)
 app.command("serve")(serve_cmd.serve)

@@ -6,7 +6,12 @@
 - ``series.read_series``: long statistical series
 - ``firms.read_enterprises`` / ``read_supply_links``: enterprises and firm-to-firm links
 - ``chains.read_chains``: chain nodes and the firms serving them
-- ``common``: file opening, encodings, headers, numbers, units, codes
+- ``io_tables.read_io_table``: the one IO-table entry point (layout detection, NBS or generic)
+- ``sut``: make/use matrices and BEA's published long files
+- ``nbs_macro``: the NBS quarterly database export and the transcribed official figures
+- ``sheets``: opening CSV/XLSX (encodings, streaming XLSX, limits); ``columns``: headers, numbers,
+  periods, codes, problem reports. Units: ``induscope.units``; region and industry spellings:
+  ``induscope.reference``.
 
 Layouts are documented in docs/formats.md.
 """

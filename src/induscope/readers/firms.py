@@ -172,6 +172,8 @@ def _attributes(pc: ProblemCollector, df: pd.DataFrame, extras: dict[str, int],
     per_row: list[dict[str, Any]] = [{} for _ in range(len(df))]
     for header in extras:
         name, hunit = split_header_unit(header)
+        # map_columns saw the header without its unit ('rd [亿元]' -> 'rd'): take the unit from there
+        hunit = hunit or header_units.get(name.strip().lower())
         col = f"attr:{header}"
         text = as_text(df[col])
         num, missing, bad = parse_numbers(df[col])
@@ -189,6 +191,10 @@ def _attributes(pc: ProblemCollector, df: pd.DataFrame, extras: dict[str, int],
         huge = check_converted(pc, df.assign(**{header: df[col]}), np.where(bad, np.nan, conv), header,
                                u.canonical if hunit is not None and u is not None else "its unit",
                                source=src) if hunit is not None else np.zeros(len(df), bool)
+        # a column holding codes with a leading zero ('01' .. '42') is a column of text: as numbers
+        # they would lose the zero (and '10' would differ in kind from '09')
+        if hunit is None and text.str.match(r"^[+-]?0\d").any():
+            bad, num = bad | ~missing, np.full_like(num, np.nan)
         # in a column of words (a category), 'none' or 'na' is a category, not a missing number
         categorical = hunit is None and bool((bad & ~missing).any())
         blank = (text == "").to_numpy()

@@ -115,46 +115,41 @@ def _cn_periods(frame: pd.DataFrame, column: str, pc: ProblemCollector) -> pd.In
     return pd.Index(out, name="period")
 
 
-def read_nbs_monthly_value_added(path: str | Path) -> pd.DataFrame:
-    """NBS monthly value added of industry above designated size: ``yoy`` and ``ytd`` growth in percent."""
+def _read_cn_monthly(path: str | Path, columns: dict[str, str],
+                     bounds: tuple[float, float] | None = None) -> pd.DataFrame:
+    """A monthly file with a Chinese month column ``月份`` and the numeric ``columns`` (source name ->
+    our name), optionally bounded; one row per month."""
     path = Path(path)
     pc = ProblemCollector(path.name)
     raw = _read_csv(path, pc)
     pc.raise_if_any()
-    need = ["月份", "同比增长", "累计增长"]
+    need = ["月份", *columns]
     for c in need:
         if c not in raw.columns:
-            pc.add(row=1, column=c, expected="the columns 月份, 同比增长, 累计增长")
+            pc.add(row=1, column=c, expected="the columns " + ", ".join(need))
     pc.raise_if_any()
     idx = _cn_periods(raw, "月份", pc)
-    num = _numbers(raw, need[1:], pc)
+    num = _numbers(raw, list(columns), pc)
+    if bounds is not None:
+        lo, hi = bounds
+        for c in columns:
+            bad = (num[c] < lo) | (num[c] > hi)
+            for i in np.flatnonzero(bad.to_numpy())[:20]:
+                pc.add(row=2 + int(i), column=c, value=num[c].iloc[i],
+                       expected=f"a diffusion index in [{lo:g}, {hi:g}]")
     pc.raise_if_any()
-    out = pd.DataFrame({"yoy": num["同比增长"].to_numpy(), "ytd": num["累计增长"].to_numpy()}, index=idx)
+    out = pd.DataFrame({ours: num[src].to_numpy() for src, ours in columns.items()}, index=idx)
     _check_periods(out.index, pc, "月份")
     pc.raise_if_any()
     return out.sort_index()
+
+
+def read_nbs_monthly_value_added(path: str | Path) -> pd.DataFrame:
+    """NBS monthly value added of industry above designated size: ``yoy`` and ``ytd`` growth in percent."""
+    return _read_cn_monthly(path, {"同比增长": "yoy", "累计增长": "ytd"})
 
 
 def read_nbs_pmi(path: str | Path) -> pd.DataFrame:
     """Official PMI: ``manufacturing`` and ``non_manufacturing`` (index, 50 = no change)."""
-    path = Path(path)
-    pc = ProblemCollector(path.name)
-    raw = _read_csv(path, pc)
-    pc.raise_if_any()
-    need = ["月份", "制造业-指数", "非制造业-指数"]
-    for c in need:
-        if c not in raw.columns:
-            pc.add(row=1, column=c, expected="the columns 月份, 制造业-指数, 非制造业-指数")
-    pc.raise_if_any()
-    idx = _cn_periods(raw, "月份", pc)
-    num = _numbers(raw, need[1:], pc)
-    for c in need[1:]:
-        bad = (num[c] < 0) | (num[c] > 100)
-        for i in np.flatnonzero(bad.to_numpy())[:20]:
-            pc.add(row=2 + int(i), column=c, value=num[c].iloc[i], expected="a diffusion index in [0, 100]")
-    pc.raise_if_any()
-    out = pd.DataFrame({"manufacturing": num["制造业-指数"].to_numpy(),
-                        "non_manufacturing": num["非制造业-指数"].to_numpy()}, index=idx)
-    _check_periods(out.index, pc, "月份")
-    pc.raise_if_any()
-    return out.sort_index()
+    return _read_cn_monthly(path, {"制造业-指数": "manufacturing", "非制造业-指数": "non_manufacturing"},
+                            bounds=(0.0, 100.0))

@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -267,6 +268,12 @@ def parse_csv_text(text: str, source: str, pc: ProblemCollector, *, delimiter: s
 # ---------------------------------------------------------------------------------------------
 class _LimitHit(Exception):
     pass
+
+
+#: what a damaged sheet raises while it is inflated and parsed (a bad deflate stream, a CRC
+#: mismatch, an encrypted or oddly compressed member, broken XML)
+_DAMAGED = (ET.ParseError, zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError,
+            RuntimeError, NotImplementedError)
 
 
 def check_workbook(path: Path, pc: ProblemCollector) -> bool:
@@ -568,7 +575,7 @@ def _read_xlsx(path: Path, pc: ProblemCollector, sheet_name: str | None) -> Shee
             return _sheet_from_rows(_iter_xlsx_rows(zf, member, wb, source, pc, merged), source, pc, merged)
     except _LimitHit:
         return None
-    except (ET.ParseError, zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as e:
+    except _DAMAGED as e:
         pc.add(expected=f"a readable .xlsx sheet ({type(e).__name__}: {e})", source=source)
         return None
 
@@ -682,7 +689,7 @@ def _xlsx_header(path: Path, pc: ProblemCollector, sheet_name: str | None) -> li
                             for c in range(1, max(nonblank) + 1)]
     except _LimitHit:
         return None
-    except (ET.ParseError, zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as e:
+    except _DAMAGED as e:
         pc.add(expected=f"a readable .xlsx sheet ({type(e).__name__}: {e})", source=source)
         return None
     pc.add(expected="a header row and at least one data row (the sheet is empty)", source=source)

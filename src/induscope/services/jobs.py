@@ -1,4 +1,4 @@
-"""Background jobs: long work (ARIO runs and sweeps) in a worker process pool, never in a web request.
+"""Background jobs: long work (ARIO runs and sweeps, all-firm ESRI) in a worker process pool, never in a web request.
 
 Life cycle: ``queued`` -> ``running`` -> ``succeeded`` | ``failed`` | ``cancelled``; a job that was
 queued or running when its web process stopped becomes ``interrupted`` (the next process on the same
@@ -119,7 +119,45 @@ def _run_ario_sweep(payload: dict[str, Any], report: Report) -> Any:
     return res.to_dict()
 
 
+def _prepare_network_esri(ws: Workspace, p: Mapping[str, Any]) -> dict[str, Any]:
+    from . import network
+
+    engine = str(p.get("engine", "auto"))
+    if engine not in ("auto", "numpy", "numba"):
+        raise InputError(f"params.engine: expected auto, numpy or numba, got {engine!r}")
+    firms = p.get("firms")
+    if firms is not None and (not isinstance(firms, list) or not all(isinstance(f, str) for f in firms)
+                              or len(firms) > 1_000_000):
+        raise InputError("params.firms: a list of firm ids (default: every firm)")
+    table_id = p.get("table_id")
+    cascade = network.build_cascade(ws=ws, table_id=str(table_id) if table_id else None, engine=engine)
+    if firms:
+        known = set(map(str, cascade.network.firms))
+        unknown = [f for f in firms if f not in known]
+        if unknown:
+            raise InputError(f"params.firms: not in the workspace's firm network: {', '.join(unknown[:10])}")
+    return {"cascade": cascade, "firms": firms or None}
+
+
+def _run_network_esri(payload: dict[str, Any], report: Report) -> Any:
+    from . import network
+
+    cascade = payload["cascade"]
+    total = len(payload["firms"]) if payload["firms"] else len(cascade.network.firms)
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        report(done[0] / max(total, 1), f"{done[0]} of {total} firms")
+
+    result, _, _ = network.esri_all(cascade, firms=payload["firms"], backend="serial", on_progress=tick)
+    frame = result.to_frame().sort_values("esri", ascending=False)
+    return {"firms": len(frame), "items": frame}
+
+
 KINDS: dict[str, JobKind] = {
+    "network_esri": JobKind(_prepare_network_esri, _run_network_esri,
+                            "ESRI (systemic risk) of every firm of the workspace's network, or of the given firms"),
     "ario_run": JobKind(_prepare_ario_run, _run_ario_run,
                         "one ARIO shock simulation over a stored table (up to 3,650 steps)"),
     "ario_sweep": JobKind(_prepare_ario_sweep, _run_ario_sweep,

@@ -178,6 +178,23 @@ def nowcast(ws: Workspace, indicator: str = "value_added", *, region: str = "000
                          tuple(notes + detail_notes))
 
 
+def next_month(src: Any, indicator: str, region: str, industry: str, model: str = "bridge"):
+    """The nowcast of the month after the last published one from what the workspace holds now, or
+    None when no predictor reaches that month (used by the scan for "expected" alerts)."""
+    try:
+        panel, _ = build_panel(src, indicator, region, industry)
+    except InduscopeError:
+        return None
+    published = panel[TARGET].dropna()
+    if published.empty or published.index[-1] + 1 > panel.index[-1]:
+        return None
+    T = published.index[-1] + 1
+    try:
+        return models.MODELS[model](panel.loc[:T], TARGET, T)
+    except ModelError:
+        return None
+
+
 def evaluate(ws: Workspace, indicator: str = "value_added", *, region: str = "000000", industry: str = "BCD",
              start: str, end: str, day: float = 1.0, predictors: Sequence[str] | None = None,
              lags: Mapping[str, float] | None = None, models_used: Sequence[str] = ("bridge", "ar", "random_walk"),

@@ -181,7 +181,7 @@ class Workspace:
 
     @classmethod
     def from_settings(cls, settings: Any, on_wait: OnWait | None = None) -> "Workspace":
-        return cls(settings.home, lock_timeout=getattr(settings, "lock_timeout", None), on_wait=on_wait)
+        return cls(settings.home, lock_timeout=settings.lock_timeout, on_wait=on_wait)
 
     # -- state -----------------------------------------------------------------
     def exists(self) -> bool:

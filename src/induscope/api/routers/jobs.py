@@ -22,7 +22,8 @@ JobId = Annotated[str, Path(pattern=r"^J[0-9a-f]{12}$")]
 class JobIn(Strict):
     kind: Literal[tuple(svc.KINDS)]  # type: ignore[valid-type]
     params: dict[str, Any] = Field(default_factory=dict, description="ario_run / ario_sweep: table_id, damage, "
-                                   "event, steps, step, duration, regions, sectors")
+                                   "event, steps, step, duration, regions, sectors; network_esri: firms, engine, "
+                                   "table_id")
 
 
 class Job(Open):

@@ -142,11 +142,11 @@ def _levels_basis(q, indicator: str) -> str | None:
     return None
 
 
-def growth_series(q, indicator: str, region: str, industry: str, measure: str, vintage: str | None
-                  ) -> tuple[pd.Series, str, str | None]:
+def growth_series(q, indicator: str, region: str, industry: str, measure: str, vintage: str | None,
+                  cache: dict | None = None) -> tuple[pd.Series, str, str | None]:
     """The growth the warnings watch: the published rate where stored for exactly this series (what
     is reported; any spelling of the basis), else derived from the summed levels.
-    Returns (series, basis, vintage)."""
+    Returns (series, basis, vintage). ``cache`` keeps summed levels between the YoY and YTD calls."""
     basis = {"yoy": "growth_yoy_pct", "ytd": "growth_ytd_pct"}[measure]
     if _has_exact(q, indicator, region, industry):
         pub = _published(q, indicator, region, industry, basis, vintage)
@@ -159,7 +159,14 @@ def growth_series(q, indicator: str, region: str, industry: str, measure: str, v
             raise NotFoundError(f"no {indicator} series stored for region {region}, industry {industry}")
         raise NotFoundError(f"{indicator} {region}/{industry}: no {basis} rate and no levels to derive it "
                             f"(price bases stored: {', '.join(map(str, stored))})")
-    levels, _, vint, _ = fetch_aggregate(q, indicator, region, industry, lb, vintage)
+    key = (indicator, region, industry, lb, vintage)
+    if cache is None or key not in cache:
+        got = fetch_aggregate(q, indicator, region, industry, lb, vintage)
+        if cache is not None:
+            cache[key] = got
+    else:
+        got = cache[key]
+    levels, _, vint, _ = got
     res: IndicatorSeries = (yoy if measure == "yoy" else ytd)(levels)
     return res.values, "derived_from_levels", vint
 
@@ -171,6 +178,7 @@ def _monitored(q, targets: list[Target], vintage: str | None, include_pmi: bool
     names: dict[tuple[str, str], str] = {}
     notes: list[str] = []
     seen: set[tuple[str, str]] = set()
+    levels_cache: dict = {}
 
     def add(t: Target, indicator: str, values: pd.Series, rules, vint, what: str) -> None:
         key = (t.subject_id, indicator)
@@ -207,7 +215,7 @@ def _monitored(q, targets: list[Target], vintage: str | None, include_pmi: bool
             continue
         for measure, rules in (("yoy", growth_yoy_rules()), ("ytd", growth_ytd_rules(t.target))):
             try:
-                s, basis, v = growth_series(q, t.indicator, region, industry, measure, vintage)
+                s, basis, v = growth_series(q, t.indicator, region, industry, measure, vintage, levels_cache)
             except NotFoundError as e:
                 notes.append(f"{t.subject_id} ({measure}): {e}")
                 continue
@@ -221,6 +229,41 @@ def _monitored(q, targets: list[Target], vintage: str | None, include_pmi: bool
             t = Target("series", "pmi_manufacturing", label=indicator_label("pmi_manufacturing"))
             add(t, "pmi_manufacturing", s, pmi_preset(), str(p["vintage"].max()), "")
     return series, vints, names, notes
+
+
+EXPECTED = ".expected"
+
+
+def _expected(q, targets: list[Target], series: list[MonitoredSeries], names: dict
+              ) -> tuple[list[MonitoredSeries], dict[tuple[str, str], str]]:
+    """YoY growth series extended by the nowcast of the next month (``<indicator>.growth_yoy.expected``),
+    where the workspace's timelier series reach a month the indicator has not reached yet. Their
+    alerts are marked "expected (nowcast)" in the series name; once the month is published the
+    expected alert becomes inactive and the published series speaks."""
+    from ..nowcast import next_month
+
+    by_key = {(m.subject, m.indicator): m for m in series}
+    out: list[MonitoredSeries] = []
+    latest: dict[tuple[str, str], str] = {}
+    for t in targets:
+        if t.kind == "enterprise" or (term(t.indicator) and term(t.indicator).kind == "diffusion"):
+            continue
+        pub = by_key.get((t.subject_id, f"{t.indicator}.growth_yoy"))
+        if pub is None:
+            continue
+        key = (t.subject_id, f"{t.indicator}.growth_yoy{EXPECTED}")
+        values = pd.Series(pub.values).dropna()
+        latest[key] = max(values.index, key=parse_period)
+        region, industry = t.place()
+        nc = next_month(q, t.indicator, region, industry)
+        if nc is None or nc.period in values.index:
+            continue
+        extended = pd.concat([values, pd.Series({nc.period: nc.value})])
+        out.append(MonitoredSeries(t.subject_id, key[1], extended, pub.rules))
+        latest[key] = nc.period
+        names[key] = series_name(t, f"YoY growth 同比, expected 预计: nowcast for {nc.period} "
+                                    f"({nc.model}, 90% {nc.lower:.1f}..{nc.upper:.1f})")
+    return out, latest
 
 
 def _ord(p: str) -> int:
@@ -241,12 +284,20 @@ def scan(ws: Workspace, *, list_id: str | None = None, vintage: str | None = Non
         if why:
             raise NotFoundError(f"nothing to scan: {why}")
         series, vints, names, notes = _monitored(q, targets, vintage, include_pmi)
+        expected, expected_latest = _expected(q, targets, series, names) if vintage is None else ([], {})
     if not series:
         raise NotFoundError("nothing to scan: no watched series has data: " + "; ".join(notes[:10]))
     sig = corroborate(evaluate(series))
     eps = episodes(sig)
     latest = {(m.subject, m.indicator): max(pd.Series(m.values).dropna().index, key=parse_period)
               for m in series if len(pd.Series(m.values).dropna())}
+    if expected:
+        # an expected alert is about the nowcast month only: earlier episodes are the published series'
+        exp_eps = [e for e in episodes(corroborate(evaluate(expected)))
+                   if e.last_period == expected_latest.get((e.subject, e.indicator))]
+        eps = eps + exp_eps
+        vints.update({(m.subject, m.indicator): "nowcast" for m in expected})
+    latest.update(expected_latest)
     older = 0
     if not history:
         def recent(e: Episode) -> bool:

@@ -58,6 +58,10 @@ def server(demo_workspace, tmp_path_factory):
 
     home = tmp_path_factory.mktemp("browser") / "ws"
     shutil.copytree(demo_workspace.home, home)  # the session's demo workspace stays untouched
+    from induscope.services import monitoring as mon
+    from induscope.store import Workspace
+
+    mon.scan(Workspace(home), history=True)  # alerts for the overview, monitoring and the report card
     port = _free_port()
     app = create_app(Settings(home=home))
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

@@ -36,6 +36,9 @@ TAGS = [
     {"name": "network", "description": "firm networks: shock scenarios, chokepoints, alternative suppliers"},
     {"name": "imports", "description": "file uploads, validated as the CLI's importers do"},
     {"name": "jobs", "description": "background jobs: state, progress, cancel, result"},
+    {"name": "nowcast", "description": "nowcasts of an indicator's growth before its release"},
+    {"name": "sme", "description": "SME tiers, certificates and the cultivation pipeline"},
+    {"name": "clusters", "description": "industrial clusters: registry and indicators"},
     {"name": "users", "description": "users and roles (admin)"},
     {"name": "tokens", "description": "API tokens (admin)"},
     {"name": "audit", "description": "the audit log (admin)"},
@@ -89,7 +92,8 @@ class AuditMiddleware:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for a workspace; nothing is opened until a request needs it."""
-    from .routers import admin, analysis, catalog, imports, jobs, monitoring, network, pages, system
+    from .routers import (admin, analysis, catalog, clusters, imports, jobs, monitoring, network, nowcast, pages,
+                          sme, system)
 
     settings = settings or Settings()
 
@@ -115,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.workspace = Workspace.from_settings(settings)
     install_error_handlers(app, Scrubber(settings.home))
     app.mount("/static", StaticFiles(directory=str(files("induscope.web").joinpath("static"))), name="static")
-    for r in (system, catalog, monitoring, analysis, network, imports, jobs, admin):
+    for r in (system, catalog, monitoring, analysis, network, imports, jobs, admin, nowcast, sme, clusters):
         app.include_router(r.router, prefix=API)
     app.include_router(pages.router)
     from .routers import dashboard  # the dashboard pages (/overview, /monitoring, ...): report helper

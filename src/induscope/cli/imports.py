@@ -11,7 +11,7 @@ from typing import Iterator, Optional
 
 import typer
 
-from .common import choices, emit, handle_errors, progress, state
+from .common import note, choices, emit, handle_errors, progress, state
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -100,7 +100,9 @@ def import_series(
             summary = run(state(ctx).workspace, file, name=name, unit=unit, price_basis=price_basis,
                           vintage=vintage, replace=replace, encoding=encoding, sheet=sheet,
                           usd_cny=usd_cny, on_progress=on_progress)
-        emit(ctx, summary, _human(summary))
+        emit(ctx, summary, {k: v for k, v in _human(summary).items() if k != "notes"})
+        for text in summary.get("notes", []):
+            note(ctx, text)
 
 
 @app.command("enterprises")

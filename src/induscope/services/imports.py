@@ -20,7 +20,7 @@ from ..core.iomodels.table import IOTable
 from ..errors import InputError, NotFoundError, Problem, ProblemCollector, ValidationError
 from ..readers.columns import make_id
 from ..readers.io_checks import DEFAULT_TOLERANCE, balance_report, check_balance, check_tolerance
-from ..readers.io_tables import LAYOUTS, detect_layout, read_io_table  # noqa: F401 (the CLI's names)
+from ..readers.io_tables import read_io_table
 from ..store import Session, Workspace, insert_frame
 from ..store import datasets as dataset_sql
 from ..store import enterprises as enterprise_sql
@@ -173,7 +173,16 @@ def import_series(ws: Workspace, path: str | Path, name: str | None = None, unit
             "indicators": int(df["indicator"].nunique()), "regions": int(df["region"].nunique()),
             "industries": int(df["industry"].nunique()), "periods": [min(df["period"]), max(df["period"])],
             "units": units, "vintages": vintages, "missing_values": int(df["value"].isna().sum()),
-            "replaced": replaced}
+            "replaced": replaced, "notes": _monitoring_notes(df)}
+
+
+def _monitoring_notes(df) -> list[str]:
+    """What a later scan could not use, said at import time (an unknown indicator, a price basis the
+    warnings do not read) instead of a silent "nothing to scan" later."""
+    from ..core.indicators.vocabulary import monitoring_note
+
+    pairs = df[["indicator", "price_basis"]].drop_duplicates().itertuples(index=False)
+    return [n for n in (monitoring_note(i, b) for i, b in pairs) if n]
 
 
 # ---------------------------------------------------------------------------------------------

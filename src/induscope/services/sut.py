@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..core.iomodels.sut import TECHNOLOGIES, SupplyUseModel, SupplyUseResult
 from ..errors import InputError
-from ..readers.sut import CodeMatrix, read_bea_make_use, read_code_matrix, read_make_use  # noqa: F401
+from ..readers.sut import read_bea_make_use, read_make_use
 
 OUTPUT_FILES = ("direct_requirements.csv", "commodity_by_commodity.csv", "industry_by_commodity.csv",
                 "industry_by_industry.csv")

@@ -126,6 +126,8 @@ def _render(request: Request, name: str, page: str, ctx: dict[str, Any], charts:
         qq["csv"] = chart
         return f"{request.url.path}?{urlencode(qq)}"
 
+    ws = request.app.state.workspace
+    ctx.setdefault("synthetic", ws.exists() and _synthetic(ws))  # the banner on every page of demo data
     nav = [{"key": k, "href": f"{href}?lang={lang}", "label": t[f"nav_{k}"], "active": k == page} for k, href in NAV]
     return templates.TemplateResponse(request, f"dashboard/{name}", {
         "t": t, "lang": lang, "nav": nav, "switch": f"{request.url.path}?{urlencode(q)}", "page": page,
@@ -203,7 +205,7 @@ def overview(request: Request, ws: Workspace = Depends(workspace)):
                 tiles.append([x, y, r["growth_pct"], r["name"] if _lang(request) == "zh" else r["name_en"][:3]])
         charts = {"headline": d.get("headline"), "contribution": d.get("contribution", []), "tiles": tiles,
                   "alerts": d["alerts"]}
-        return _render(request, "overview.html", "overview", {"d": d, "synthetic": _synthetic(ws)}, charts,
+        return _render(request, "overview.html", "overview", {"d": d}, charts,
                        {"headline": [{"period": p, "growth_yoy_pct": v} for p, v in
                                      zip(d["headline"]["spark_periods"], d["headline"]["spark"])]
                         if d.get("headline") else [],
@@ -236,11 +238,14 @@ def monitoring(request: Request, ws: Workspace = Depends(workspace)):
                     for _, r in w.iterrows()]
         except InduscopeError as e:
             note = str(e)
+        # the selection's alerts (the subject the scan watched) and, on the chart, those of this measure
+        subject = f"region:{region}" if region != "000000" else f"industry:{industry}"
         al = mon.list_alerts(ws)
-        if len(al) and region != "000000":
-            al = al[al["subject"].astype(str).str.contains(region, regex=False)]
+        if len(al):
+            al = al[al["subject"].astype(str) == subject]
+        on_chart = al[al["indicator"] == f"value_added.growth_{measure}"] if len(al) else al
         marks = [{"period": r.last_period, "level": r.level, "series": r.series_name}
-                 for r in al.itertuples()] if len(al) else []
+                 for r in on_chart.itertuples()] if len(on_chart) else []
         shown = al[["series_name", "level", "status", "start_period", "last_period", "reason"]] if len(al) else \
             pd.DataFrame(columns=["series_name", "level", "status", "start_period", "last_period", "reason"])
         prov = reference.provinces()
@@ -266,7 +271,8 @@ def _chain_data(home: str, mtime_ns: int, chain_id: str) -> dict[str, Any]:
     for r in a.itertuples(index=False):
         nodes.append({"id": r.node_id, "name": str(r.name), "stage": str(r.stage), "position": _clean(r.position),
                       "verdict": str(r.verdict), "reasons": str(r.reasons or ""), "suppliers": _clean(r.suppliers),
-                      "import_dependence": _clean(r.import_dependence), "explanation": str(r.explanation or "")})
+                      "import_dependence": _clean(round(float(r.import_dependence), 3)),
+                      "explanation": str(r.explanation or "")})
     return {"name": shown["name"], "nodes": nodes, "edges": shown["edges"]}
 
 
@@ -366,8 +372,7 @@ def data(request: Request, ws: Workspace = Depends(workspace)):
 
         ds = catalog.list_datasets(ws)
         ds["imported_at"] = ds["imported_at"].astype(str).str[:19]
-        return _render(request, "data.html", "data", {"datasets": _paged(request, ds),
-                                                      "synthetic": _synthetic(ws)},
+        return _render(request, "data.html", "data", {"datasets": _paged(request, ds)},
                        None, {"datasets": _records(ds)})
     return _guard(ws, request, "data", page)
 

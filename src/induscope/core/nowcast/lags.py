@@ -37,6 +37,13 @@ CHINA_INDICATOR_LAGS = {
     "pmi_non_manufacturing": 0,
     "value_added": 15,        # NBS industrial production release, mid-month (Jan-Feb merged, mid-March)
     "electricity": 17,        # NEA / CEC electricity consumption, third week
+    "electricity_consumption": 17,
+    "output_value": 15,       # with the industrial production release
+    "export_delivery_value": 15,
+    "fixed_asset_investment": 15,
+    "revenue": 27,            # NBS industrial profits release, ~27th of the next month
+    "profits": 27,
+    "capacity_utilisation": 17,  # quarterly, with the quarter's GDP release
     "freight": 20,            # MOT freight volume, ~third week
     "operating_report": 10,   # enterprise / platform operating reports: by the 10th (reporting deadline)
 }

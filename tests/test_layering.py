@@ -84,13 +84,7 @@ SQL_CALLS = {"execute", "executemany", "sql", "fetchdf"}
 # TEMPORARY allow-list: files that still hold SQL while their owners move it into store/ (issue 10).
 # Each entry caps how many SQL spots the file may keep, so the debt can only shrink; remove the
 # entry when the file is clean (the test below fails on an entry whose file has none left).
-SQL_ALLOWED_TEMPORARILY = {
-    # chain queries of the catalogue (list and detail with counts and leader): store/chains.py is
-    # the chains work's; they move there when it offers these two shapes
-    "services/catalog.py": 3,
-    # firm names for the network tables: store.enterprises.firm_names() is there to call instead
-    "cli/network.py": 1,
-}
+SQL_ALLOWED_TEMPORARILY: dict[str, int] = {}
 
 
 def sql_spots(path: Path) -> list[str]:

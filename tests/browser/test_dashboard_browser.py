@@ -17,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-PAGES = ["/overview", "/monitoring", "/monitoring?region=440000&measure=ytd", "/chains", "/chains?chain=ic",
+PAGES = ["/overview", "/monitoring", "/monitoring?region=440000&measure=ytd", "/sectors", "/chains", "/chains?chain=ic",
          "/firms", "/firms?page=2", "/smes", "/data", "/report"]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                  "--disable-component-update", "--disable-sync"]

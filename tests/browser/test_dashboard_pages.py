@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from induscope.api.app import create_app
 from induscope.settings import Settings
 
-PAGES = ["/overview", "/monitoring", "/chains", "/firms", "/smes", "/data", "/report"]
+PAGES = ["/overview", "/monitoring", "/sectors", "/chains", "/firms", "/smes", "/data", "/report"]
 
 
 @pytest.fixture()

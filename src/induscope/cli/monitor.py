@@ -104,7 +104,7 @@ def watch_create(ctx: typer.Context, name: str = typer.Argument(...),
 def watch_add(ctx: typer.Context, list_id: str = typer.Argument(...),
               items: Optional[List[str]] = typer.Argument(
                   None, help="Items KIND:CODE, as many as you like: region:310000 region:浙江 industry:C39 "
-                             "enterprise:F001 series:value_added/310000/39[/SUBJECT][=LABEL]. The old form "
+                             "enterprise:F001 series:value_added/310000/39\\[/SUBJECT]\\[=LABEL]. The old form "
                              "KIND CODE (two words) is accepted too."),
               file: Optional[Path] = typer.Option(None, "--file", exists=True, dir_okay=False,
                                                   help="A CSV/XLSX of items: kind, code (or indicator, region, "

@@ -66,7 +66,9 @@ def _firm_names(ctx: typer.Context, src: dict[str, Any]) -> dict[str, str]:
     if src["links"] is not None:
         return {}
     try:
-        return dict(state(ctx).workspace.query("SELECT firm_id, name FROM enterprises").itertuples(index=False))
+        from ..store.enterprises import firm_names
+
+        return firm_names(state(ctx).workspace)
     except Exception:  # names are a courtesy; no names is not an error
         return {}
 

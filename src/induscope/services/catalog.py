@@ -53,24 +53,25 @@ def get_enterprise(ws: Workspace | Session, firm_id: str) -> dict[str, Any]:
     return rec
 
 
-# Chain SQL stays here until store/chains.py (the chains work) offers these two shapes; listed in the
-# layering test's TEMPORARY allow-list.
 def list_chains(ws: Workspace | Session) -> pd.DataFrame:
-    return ws.query("""
-        SELECT c.chain_id, c.name, count(DISTINCT n.node_id) AS nodes, count(DISTINCT f.firm_id) AS firms
-        FROM chains c LEFT JOIN chain_nodes n USING (chain_id) LEFT JOIN chain_node_firms f USING (chain_id)
-        GROUP BY c.chain_id, c.name ORDER BY c.chain_id""")
+    from ..store import chains as chain_store
+
+    with ws.session() as s:
+        return chain_store.list_chains(s.con)
 
 
 def get_chain(ws: Workspace | Session, chain_id: str) -> dict[str, Any]:
+    from ..store import chains as chain_store
+
     with ws.session() as s:  # one snapshot: a chain being replaced is seen whole, old or new
-        head = s.query("SELECT * FROM chains WHERE chain_id = ?", [chain_id])
-        if head.empty:
-            raise NotFoundError(f"no chain {chain_id!r} in the workspace")
-        nodes = s.query("""
-            SELECT n.node_id, n.name, n.stage, n.position, n.parent AS feeds, n.industry,
-                   count(f.firm_id) AS firms, any_value(CASE WHEN f.role = 'leader' THEN f.firm_id END) AS leader
-            FROM chain_nodes n LEFT JOIN chain_node_firms f ON f.chain_id = n.chain_id AND f.node_id = n.node_id
-            WHERE n.chain_id = ? GROUP BY ALL ORDER BY n.position, n.node_id""", [chain_id])
-    return {"chain_id": chain_id, "name": head["name"].iloc[0], "description": head["description"].iloc[0],
-            "nodes": nodes}
+        meta, nodes, firms = chain_store.read_chain(s.con, chain_id)
+    if meta is None:
+        raise NotFoundError(f"no chain {chain_id!r} in the workspace")
+    counts = firms.groupby("node_id")["firm_id"].count() if len(firms) else pd.Series(dtype=int)
+    leaders = (firms[firms["role"] == "leader"].groupby("node_id")["firm_id"].first()
+               if len(firms) else pd.Series(dtype=object))
+    shown = nodes.drop(columns=["chain_id"]).rename(columns={"parent": "feeds"})
+    shown["firms"] = shown["node_id"].map(counts).fillna(0).astype(int)
+    shown["leader"] = shown["node_id"].map(leaders)
+    shown = shown.astype(object).where(shown.notna(), None)
+    return {"chain_id": chain_id, "name": meta["name"], "description": meta["description"], "nodes": shown}

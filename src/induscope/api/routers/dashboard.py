@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require("viewe
 templates = Jinja2Templates(directory=str(files("induscope.web").joinpath("templates")))
 PAGE_SIZE = 20
 LANGS = ("zh", "en")
-NAV = (("overview", "/overview"), ("monitoring", "/monitoring"), ("chains", "/chains"), ("firms", "/firms"),
+NAV = (("overview", "/overview"), ("monitoring", "/monitoring"), ("sectors", "/sectors"), ("chains", "/chains"), ("firms", "/firms"),
        ("smes", "/smes"), ("data", "/data"), ("report", "/report"))
 #: a tile-grid map of the 31 provinces (row, column): shapes without a boundary file to license
 TILES = {"230000": (0, 8), "150000": (1, 6), "220000": (1, 8), "650000": (2, 1), "110000": (2, 6),
@@ -255,6 +255,43 @@ def monitoring(request: Request, ws: Workspace = Depends(workspace)):
             "alerts": _paged(request, shown)}, {"series": rows, "marks": marks},
             {"series": rows, "alerts": _records(shown)})
     return _guard(ws, request, "monitoring", page)
+
+
+# ---------------------------------------------------------------------------------------------
+# sectors: linkages and key sectors of an IO table
+# ---------------------------------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def _sector_data(home: str, mtime_ns: int, table_id: str) -> list[dict[str, Any]]:
+    from ...services import io as svc
+
+    ws = Workspace(home)
+    names = {r["sector"]: r["name"] for r in svc.sectors(ws, table_id)}
+    f = svc.static_analysis(ws, table_id).to_frame()
+    cols = ["sector", "output_multiplier", "value_added_multiplier", "backward_linkage_index",
+            "forward_linkage_index", "key_sector_class"]
+    f = f[cols].copy()
+    f.insert(1, "name", [names.get(str(x), "") for x in f["sector"]])
+    for c in cols[1:-1]:
+        f[c] = f[c].astype(float).round(4)
+    return _records(f)
+
+
+@router.get("/sectors", response_class=HTMLResponse)
+def sectors(request: Request, ws: Workspace = Depends(workspace)):
+    def page() -> Response:
+        from ...services import imports
+
+        tables = imports.list_io_tables(ws)
+        if tables.empty:
+            return _render(request, "sectors.html", "sectors", {"table": None, "tables": []})
+        table_id = request.query_params.get("table") or str(tables["table_id"].iloc[0])
+        if table_id not in set(tables["table_id"]):
+            raise InputError(f"table: expected one of {', '.join(tables['table_id'])}, got {table_id[:40]!r}")
+        rows = _sector_data(*_version(ws), table_id)
+        return _render(request, "sectors.html", "sectors", {
+            "table": table_id, "tables": _records(tables[["table_id", "name"]]),
+            "linkages": _paged(request, pd.DataFrame(rows))}, {"rows": rows}, {"linkages": rows})
+    return _guard(ws, request, "sectors", page)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -84,3 +84,11 @@ def test_report_card_page(client):
     r = client.get("/report?year=2022")
     assert r.status_code == 200 and "2022年工业和信息化发展成绩单" in r.text
     assert '<script src="/static/vendor/echarts.min.js">' in r.text
+
+
+@pytest.mark.slow
+def test_sectors_page_lists_key_sectors(client):
+    r = client.get("/sectors?csv=linkages")
+    rows = r.text.strip().splitlines()
+    assert rows[0].startswith("sector,name,output_multiplier") and len(rows) == 43  # 42 sectors of the demo table
+    assert client.get("/sectors?table=nope").status_code == 400

@@ -310,20 +310,7 @@ def read_certificates(path: str | Path, *, encoding: str = "utf-8", sheet: str |
     report_rows(pc, df, has_rev & (rc == "").to_numpy(), "revoke_cause",
                 "a revocation cause when revoked_on is given", source=src)
     out["status"] = np.where(has_rev, "revoked", "valid")
-    if "region" in df:
-        txt = as_text(df["region"])
-        region, bad = normalize_regions(txt, allow_nation=False)
-        report_rows(pc, df, (txt != "").to_numpy() & bad, "region", "a GB/T 2260 province code or name", source=src)
-        out["region"] = np.where(txt == "", None, region)
-    else:
-        out["region"] = None
-    if "industry" in df:
-        code = normalize_code(df["industry"])
-        bad = (code != "").to_numpy() & ~industry_known(code)
-        report_rows(pc, df, bad, "industry", "a GB/T 4754-2017 code (e.g. '36' or 'C3612')", source=src)
-        out["industry"] = np.where(code == "", None, code.map(strip_section))
-    else:
-        out["industry"] = None
+    out["region"], out["industry"] = _region_industry(pc, df, src)
     ids = as_text(df["cert_id"]) if "cert_id" in df else pd.Series([""] * len(df))
     gen = [f"{f}-{t}-{i.isoformat() if i else ''}" for f, t, i in zip(out["firm_id"], out["tier"], out["issued"])]
     out["cert_id"] = np.where(ids == "", gen, ids)
@@ -358,20 +345,7 @@ def read_registry(path: str | Path, *, encoding: str = "utf-8", sheet: str | Non
     out["year"] = np.where(np.isnan(year), 0, year).astype(int)
     for c in ("item_id", "firm_id", "list_name", "status"):
         out[c] = as_text(df[c]).to_numpy() if c in df else ""
-    if "region" in df:
-        txt = as_text(df["region"])
-        region, bad = normalize_regions(txt, allow_nation=False)
-        report_rows(pc, df, (txt != "").to_numpy() & bad, "region", "a GB/T 2260 province code or name", source=src)
-        out["region"] = np.where(txt == "", None, region)
-    else:
-        out["region"] = None
-    if "industry" in df:
-        code = normalize_code(df["industry"])
-        bad = (code != "").to_numpy() & ~industry_known(code)
-        report_rows(pc, df, bad, "industry", "a GB/T 4754-2017 code (e.g. '36' or 'C3612')", source=src)
-        out["industry"] = np.where(code == "", None, code.map(strip_section))
-    else:
-        out["industry"] = None
+    out["region"], out["industry"] = _region_industry(pc, df, src)
     gen = [f"{k}-{y}-{i + 1:05d}" for i, (k, y) in enumerate(zip(out["kind"], out["year"]))]
     out["item_id"] = np.where(out["item_id"] == "", gen, out["item_id"])
     duplicate_rows(pc, out, ["item_id"], "item id", source=src)
@@ -435,3 +409,20 @@ def read_local_rules(path: str | Path) -> list[dict[str, Any]]:
     if problems:
         raise ValidationError(problems)
     return items
+
+
+def _region_industry(pc, df: pd.DataFrame, src: str) -> tuple[Any, Any]:
+    """The optional region and industry columns, normalised (None where absent or empty); bad codes
+    are located problems."""
+    region = industry = None
+    if "region" in df:
+        txt = as_text(df["region"])
+        codes, bad = normalize_regions(txt, allow_nation=False)
+        report_rows(pc, df, (txt != "").to_numpy() & bad, "region", "a GB/T 2260 province code or name", source=src)
+        region = np.where(txt == "", None, codes)
+    if "industry" in df:
+        code = normalize_code(df["industry"])
+        bad = (code != "").to_numpy() & ~industry_known(code)
+        report_rows(pc, df, bad, "industry", "a GB/T 4754-2017 code (e.g. '36' or 'C3612')", source=src)
+        industry = np.where(code == "", None, code.map(strip_section))
+    return region, industry

@@ -167,3 +167,17 @@ def test_report_card_in_the_browser_and_as_pdf(server, browser, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
         assert "成绩单" in text and "Industrial chains" in text
+
+
+def test_evaluate_an_enterprise_through_the_form(server, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    w = Watch(page, server)
+    page.goto(f"{server}/smes?lang=en", wait_until="networkidle")
+    page.fill("input[name=firm]", "F001373")
+    page.fill("input[name=date]", "2025-12-31")
+    page.click("button:has-text('Evaluate')")
+    page.wait_for_selector("#sme-explained", timeout=60_000)
+    assert "firm=F001373" in page.url  # the selection is in the URL (shareable)
+    assert page.locator(".tier-result").count() >= 3
+    _shot(page, "smes-evaluate-en")
+    assert not w.problems, w.problems

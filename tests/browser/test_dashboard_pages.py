@@ -92,3 +92,13 @@ def test_sectors_page_lists_key_sectors(client):
     rows = r.text.strip().splitlines()
     assert rows[0].startswith("sector,name,output_multiplier") and len(rows) == 43  # 42 sectors of the demo table
     assert client.get("/sectors?table=nope").status_code == 400
+
+
+@pytest.mark.slow
+def test_sme_evaluation_of_one_enterprise(client):
+    r = client.get("/smes?firm=F001373&date=2025-12-31&lang=en")
+    assert r.status_code == 200 and 'id="sme-explained"' in r.text and "F001373" in r.text
+    assert "innovative SME" in r.text and "points" in r.text
+    bad = client.get("/smes?firm=NOPE&date=2025-12-31")
+    assert bad.status_code in (400, 404) and "Traceback" not in bad.text
+    assert client.get("/smes?firm=F001373&date=notadate").status_code == 400

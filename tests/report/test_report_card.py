@@ -156,3 +156,11 @@ def test_monthly_brief(demo_workspace):
     text = " ".join(c.section("headline")["text"])
     assert "January to 2022-06" in text
     assert c.month == "2022-06"
+
+
+def test_pdf_with_a_missing_chromium_exits_6(tmp_path, official):
+    r = runner.invoke(app, ["report", "card", "--year", "2022", "--no-workspace", "--official", str(official),
+                            "--format", "pdf", "--chromium", str(tmp_path / "no-such-chromium"),
+                            "--out", str(tmp_path / "x.pdf")])
+    assert r.exit_code == 6 and "no executable" in r.output
+    assert not (tmp_path / "x.pdf").exists()

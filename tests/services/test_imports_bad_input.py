@@ -36,13 +36,23 @@ def _w(tmp_path, text, name, encoding="utf-8"):
     return p
 
 
-@pytest.fixture()
-def ws(tmp_path):
-    """A workspace with some data in it, so 'unchanged' means something."""
+def _base_workspace(tmp_path):
     w = Workspace(tmp_path / "ws").ensure()
     import_io_table(w, _w(tmp_path, SMALL_IO, "base_io.csv"), unit="万元")
     import_enterprises(w, _w(tmp_path, FIRMS, "base_firms.csv"), unit="万元")
     return w
+
+
+@pytest.fixture()
+def ws(tmp_path):
+    """A workspace with some data in it, so 'unchanged' means something."""
+    return _base_workspace(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def refusing_ws(tmp_path_factory):
+    """One workspace for the tests whose every import is refused (each checks it stays unchanged)."""
+    return _base_workspace(tmp_path_factory.mktemp("refusing"))
 
 
 def _snapshot(w: Workspace):
@@ -436,9 +446,10 @@ _NOT_APPLICABLE = {("enterprises", "unknown_column"), ("chains", "huge")}
 
 @pytest.mark.parametrize("how", CORRUPTIONS)
 @pytest.mark.parametrize("kind", list(GOOD))
-def test_every_importer_refuses_every_corruption(ws, tmp_path, kind, how):
+def test_every_importer_refuses_every_corruption(refusing_ws, tmp_path, kind, how):
     if (kind, how) in _NOT_APPLICABLE:
         pytest.skip("does not apply")
+    ws = refusing_ws
     data, fragment = _corrupt(kind, how)
     p = _w(tmp_path, data, f"{kind}_{how}.csv")
     err = rejected(ws, lambda: GOOD[kind][1](ws, p), f"{kind}_{how}.csv", fragment)
@@ -453,7 +464,8 @@ def test_good_files_are_accepted(ws, tmp_path, kind):
 
 
 @pytest.mark.parametrize("period", ["2025-02-30", "9999-12", "2024-13", "0000", "true"])
-def test_impossible_periods(ws, tmp_path, period):
+def test_impossible_periods(refusing_ws, tmp_path, period):
+    ws = refusing_ws
     p = _w(tmp_path, SERIES_HEADER + f"va,110000,C,{period},1,万元,current,v1\n", "s.csv")
     rejected(ws, lambda: import_series(ws, p), "s.csv, row 2, column 'period'", "real calendar date")
 
@@ -473,8 +485,9 @@ def test_booleans_from_excel_are_not_numbers(ws, tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["series", "enterprises", "links", "io"])
-def test_xlsx_over_the_limits(ws, tmp_path, monkeypatch, kind):
+def test_xlsx_over_the_limits(refusing_ws, tmp_path, monkeypatch, kind):
     """A workbook over the cell limit or the uncompressed-size limit: a located error, quickly."""
+    ws = refusing_ws
     from induscope.readers import sheets
     from readers.xlsx_bomb import write_xlsx
 

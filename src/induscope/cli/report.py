@@ -22,6 +22,8 @@ def card(ctx: typer.Context,
              None, "--official", help="Folder with the official figure files (official_figures_china_2021_2022.csv, "
                                       "nbs_quarterly_gdp_current_prices.csv, nbs_quarterly_gdp_indices.csv)."),
          month: Optional[str] = typer.Option(None, "--month", help="Monthly brief: YYYY-MM (figures to that month)."),
+         chromium: Optional[Path] = typer.Option(None, "--chromium", help="Chromium executable for --format pdf "
+                                                                            "(default: chromium on PATH)."),
          no_workspace: bool = typer.Option(False, "--no-workspace", help="Use only the official figures.")) -> None:
     """The annual report card: growth, contribution and pull, structure, chains, risks, SMEs, clusters."""
     with handle_errors(ctx):
@@ -36,7 +38,8 @@ def card(ctx: typer.Context,
                 "no workspace here and no --official folder: nothing to report on "
                 "(build one with `induscope demo` or import data)")
         c = build_card(ws, year, region=region, official=official, month=month)
-        written = (write_pdf if fmt.value == "pdf" else write_html)(c, out)
+        written = (write_pdf(c, out, chromium=str(chromium) if chromium else None) if fmt.value == "pdf"
+                   else write_html(c, out))
         absent = [s["key"] for s in c.sections if not s["available"]]
         if absent:
             note(ctx, f"sections without data (the report says so): {', '.join(absent)}")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import units as _units
 from ..errors import InputError, ProblemCollector
+from ..reference import cell_text
 from .sheets import Sheet, _blank
 
 #: spellings of "no value" in statistical files (NBS uses "…" and "-" for "not available")
@@ -133,19 +134,9 @@ _BOOL_TAGS = {True: "\x00bool:True", False: "\x00bool:False"}
 _TAGGED_BOOLS = {v: k for k, v in _BOOL_TAGS.items()}
 
 
-def _text1(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        if v != v:
-            return ""
-        return str(int(v)) if v.is_integer() else repr(v)
-    return str(v).strip()
-
-
 def as_text(values: pd.Series) -> pd.Series:
     """Cells as stripped strings ('' for empty); integral floats from Excel lose their '.0'."""
-    return map_unique(values, _text1)
+    return map_unique(values, cell_text)
 
 
 def is_missing(text: pd.Series) -> pd.Series:

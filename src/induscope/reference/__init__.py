@@ -137,7 +137,7 @@ def _region_spellings() -> dict[str, str]:
 def normalize_region(text: object, *, allow_nation: bool = True) -> str | None:
     """A region spelling -> its GB/T 2260 code ('上海', '上海市', '沪', 'Shanghai', '310000' ->
     '310000'; '全国', 'CN' -> NATION when ``allow_nation``). None when unknown."""
-    t = _cell_text(text)
+    t = cell_text(text)
     if not t:
         return None
     if t.upper() in NATION_ALIASES:
@@ -159,11 +159,12 @@ def region_label(code: str) -> str:
 def normalize_industry(text: object) -> str:
     """An industry code as stored: stripped, upper-case letters, a lone digit zero-padded (Excel
     drops the zero of '07'), integral floats without '.0'. Whether it is known: ``is_known_industry``."""
-    t = _cell_text(text).upper()
+    t = cell_text(text).upper()
     return "0" + t if len(t) == 1 and t.isdigit() else t
 
 
-def _cell_text(v: object) -> str:
+def cell_text(v: object) -> str:
+    """A cell as text: stripped, '' for None and NaN, integral floats without '.0' (Excel's 7.0)."""
     if v is None:
         return ""
     if isinstance(v, float):

@@ -19,10 +19,7 @@ CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 def find_chromium() -> str | None:
-    """Chromium's executable: INDUSCOPE_CHROMIUM, else chromium / chromium-browser / google-chrome on PATH."""
-    given = os.environ.get("INDUSCOPE_CHROMIUM")
-    if given:
-        return given if Path(given).is_file() else None
+    """Chromium's executable on PATH: chromium (Debian), chromium-browser, google-chrome."""
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         hit = shutil.which(name)
         if hit:
@@ -32,6 +29,8 @@ def find_chromium() -> str | None:
 
 def write_pdf(card: ReportCard, out: str | Path, *, chromium: str | None = None, timeout: float = 120.0) -> Path:
     """Print the HTML report to ``out`` (temporary name, then renamed)."""
+    if chromium is not None and not Path(chromium).is_file():
+        raise NotFoundError(f"--chromium: no executable at {Path(chromium).name!r}")
     exe = chromium or find_chromium()
     if exe is None:
         raise NotFoundError("PDF needs Chromium (Debian: apt-get install chromium fonts-noto-cjk); "

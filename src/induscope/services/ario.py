@@ -25,11 +25,6 @@ EVENT_ALIASES = {
 }
 EVENT_KIND_NAMES = ("kapital-recover", "kapital-rebuild", "capacity-cut", "final-demand")
 
-#: currency units per table unit, for the canonical units of ``induscope.readers``
-MONETARY_FACTORS = {"USD million": 1e6, "EUR million": 1e6, "10,000 CNY": 1e4, "CNY": 1.0,
-                    "100 million CNY": 1e8, "million CNY": 1e6}
-
-
 def load_table(ws: Any = None, table_id: str | None = None, *, pymrio_test: bool = False) -> IOTable:
     """A table by the one lookup (``services.io.load_table``: an id, a file or ``pymrio:test``)."""
     from .io import PYMRIO_TEST, load_table as lookup
@@ -105,8 +100,12 @@ def _params(table: IOTable, params: Mapping[str, Any] | ARIOParams | None) -> AR
     if unknown:
         raise InputError(f"unknown ARIO parameters {sorted(unknown)}; "
                          f"expected some of {', '.join(ARIOParams.__dataclass_fields__)}")
-    if "monetary_factor" not in given and table.unit in MONETARY_FACTORS:
-        given["monetary_factor"] = MONETARY_FACTORS[table.unit]
+    if "monetary_factor" not in given and table.unit:
+        from ..units import currency_units
+
+        factor = currency_units(table.unit)  # the one unit table: '10,000 CNY' -> 1e4, 'USD million' -> 1e6
+        if factor is not None:
+            given["monetary_factor"] = factor
     return ARIOParams(**given)
 
 

@@ -387,13 +387,22 @@ def smes(request: Request, ws: Workspace = Depends(workspace)):
             from ...services import sme
         except ImportError:
             return _render(request, "absent.html", "smes", {})
+        firm = (request.query_params.get("firm") or "").strip()
+        day = (request.query_params.get("date") or "").strip() or None
+        explained = None
+        if firm:  # one enterprise's evaluation with the explained score table (a read: nothing stored)
+            import datetime as dt
+
+            explained = sme.explain_workspace(ws, firm[:40], date=day or dt.date.today().isoformat())
         pipe = sme.pipeline_stats(ws, by=("region",))
         if pipe.empty:
-            return _render(request, "smes.html", "smes", {"empty": True})
+            return _render(request, "smes.html", "smes", {"empty": True, "firm": firm, "date": day or "",
+                                                          "explained": explained})
         tiers = pipe.groupby("tier")[["valid", "due_within_6_months", "expired"]].sum().reset_index()
         due = sme.due_certificates(ws, months=6)
         return _render(request, "smes.html", "smes", {
-            "empty": False, "pipeline": _paged(request, pipe), "due": _paged(request, due, "due_page")},
+            "empty": False, "pipeline": _paged(request, pipe), "due": _paged(request, due, "due_page"),
+            "firm": firm, "date": day or "", "explained": explained},
             {"tiers": _records(tiers)}, {"tiers": _records(tiers), "pipeline": _records(pipe),
                                          "due": _records(due)})
     return _guard(ws, request, "smes", page)

@@ -24,6 +24,7 @@ from ..core.chains.rules import default_rules, validate_rules
 from ..errors import InputError, NotFoundError, Problem, ProblemCollector, Unavailable, ValidationError
 from ..store import Workspace
 from ..store import chains as sql
+from ..store.networks import aggregated_links
 
 Progress = Callable[[str, int, int], None]
 
@@ -200,7 +201,7 @@ def _network(ws: Workspace, firm_ids: Sequence[str] | None = None, chain: Chain 
                             "essentiality from; import one (induscope import io)")
     with ws.reader() as con:
         ent = sql.enterprises(con)
-        links = sql.supply_links(con)
+        links = aggregated_links(con)
     if ent.empty or links.empty:
         raise NotFoundError("the workspace has no enterprises or supply links: import them first or build the demo")
     div = _division_sector()
@@ -336,7 +337,7 @@ def region_completeness(ws: Workspace, chain_id: str, region: str, *, out: str |
     ch = load_chain(ws, chain_id)
     with ws.reader() as con:
         ent = sql.enterprises(con)
-        links = sql.supply_links(con)
+        links = aggregated_links(con)
     chain_firms = set(ch.firm_ids)
     links = links[links["customer"].isin(chain_firms) & links["supplier"].isin(chain_firms)]
     res = completeness(ch, ent, code, links, top=top)

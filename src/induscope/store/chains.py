@@ -106,11 +106,6 @@ def enterprises(con: duckdb.DuckDBPyConnection, firm_ids: list[str] | None = Non
         con.unregister("_want")
 
 
-def supply_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "SELECT supplier, customer, sum(value) AS value FROM supply_links "
-                    "GROUP BY supplier, customer ORDER BY supplier, customer")
-
-
 def newest_noncompetitive_table(con: duckdb.DuckDBPyConnection) -> str | None:
     rows = con.execute("SELECT table_id FROM io_tables WHERE import_type = 'non-competitive' "
                        "AND json_array_length(regions) = 1 "

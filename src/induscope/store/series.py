@@ -51,10 +51,13 @@ def has_subject(src: Source, indicator: str, region: str, industry: str) -> bool
                            [indicator, region, industry])[0][0])
 
 
-def price_bases(src: Source, indicator: str) -> list[str]:
-    """The price bases stored for ``indicator``."""
-    return [str(r[0]) for r in query_rows(src, "SELECT DISTINCT price_basis FROM series WHERE indicator = ? "
-                                               "ORDER BY 1", [indicator])]
+def price_bases(src: Source, indicator: str, region: str | None = None, industry: str | None = None) -> list[str]:
+    """The price bases stored for ``indicator`` (of one exact region and industry when given)."""
+    sql, params = "SELECT DISTINCT price_basis FROM series WHERE indicator = ?", [indicator]
+    if region is not None:
+        sql += " AND region = ? AND industry = ?"
+        params += [region, industry]
+    return [str(r[0]) for r in query_rows(src, sql + " ORDER BY 1", params)]
 
 
 def indicator_names(src: Source) -> list[str]:

@@ -69,16 +69,6 @@ def has_indicator(con, indicator: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM series WHERE indicator = ?", [indicator]).fetchall()[0][0])
 
 
-def price_bases(con, indicator: str, region: str | None = None, industry: str | None = None) -> list[str]:
-    """Price bases stored for an indicator (of one exact region and industry when given)."""
-    sql = "SELECT DISTINCT price_basis FROM series WHERE indicator = ?"
-    params: list[Any] = [indicator]
-    if region is not None:
-        sql += " AND region = ? AND industry = ?"
-        params += [region, industry]
-    return [str(r[0]) for r in con.execute(sql + " ORDER BY 1", params).fetchall()]
-
-
 def first_series(con, indicator: str) -> tuple[str, str, str] | None:
     """(region, industry, price basis) of one stored series of an indicator (the PMI has one)."""
     rows = con.execute("SELECT region, industry, price_basis FROM series WHERE indicator = ? "

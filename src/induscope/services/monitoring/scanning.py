@@ -20,6 +20,7 @@ from ...core.warning import (Episode, MonitoredSeries, corroborate, enterprise_r
 from ...errors import NotFoundError
 from ...store import Workspace
 from ...store import reports as report_store
+from ...store import series as series_store
 from ...store import watchlists as watch_store
 from ..indicators import _has_exact, fetch_aggregate, fetch_rows
 from .alerts import persist_episodes
@@ -134,7 +135,7 @@ def _published(q, indicator: str, region: str, industry: str, basis: str, vintag
 
 
 def _levels_basis(q, indicator: str) -> str | None:
-    got = watch_store.price_bases(q.con, indicator)
+    got = series_store.price_bases(q.con, indicator)
     for pref in ("constant", "current", "index_base"):
         for b in got:
             if b.startswith(pref):
@@ -154,7 +155,7 @@ def growth_series(q, indicator: str, region: str, industry: str, measure: str, v
             return pub[0], "published", pub[1]
     lb = _levels_basis(q, indicator)
     if lb is None:
-        stored = watch_store.price_bases(q.con, indicator, region, industry)
+        stored = series_store.price_bases(q.con, indicator, region, industry)
         if not stored:
             raise NotFoundError(f"no {indicator} series stored for region {region}, industry {industry}")
         raise NotFoundError(f"{indicator} {region}/{industry}: no {basis} rate and no levels to derive it "

@@ -7,7 +7,8 @@ import pytest
 
 from induscope import reference
 from induscope.errors import InputError
-from induscope.services.catalog import get_chain, get_series, list_datasets
+from induscope.services.catalog import get_series, list_datasets
+from induscope.services.chains import show_chain as get_chain
 from induscope.services.imports import load_io_table as get_io_table
 from induscope.services.demo import DEMO_TABLE_ID, build_demo_workspace
 from induscope.store import Workspace

@@ -306,7 +306,7 @@ def test_lock_timeout_comes_from_the_settings(tmp_path, monkeypatch):
 
 def test_chain_being_replaced_is_never_seen_half_old_half_new(workspace):
     """Readers of a chain (head + nodes, two queries) while a writer keeps replacing it."""
-    from induscope.services.catalog import get_chain
+    from induscope.services.chains import show_chain as get_chain
 
     def version(v: int):
         with workspace.writer() as con:

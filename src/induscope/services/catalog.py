@@ -1,4 +1,4 @@
-"""Use cases that read the workspace: what is there, series, enterprises, chains."""
+"""Use cases that read the workspace: what is there, series, enterprises (chains: services.chains)."""
 from __future__ import annotations
 
 import json
@@ -51,27 +51,3 @@ def get_enterprise(ws: Workspace | Session, firm_id: str) -> dict[str, Any]:
     rec = e.iloc[0].to_dict()
     rec["attributes"] = json.loads(rec["attributes"]) if rec.get("attributes") else {}
     return rec
-
-
-def list_chains(ws: Workspace | Session) -> pd.DataFrame:
-    from ..store import chains as chain_store
-
-    with ws.session() as s:
-        return chain_store.list_chains(s.con)
-
-
-def get_chain(ws: Workspace | Session, chain_id: str) -> dict[str, Any]:
-    from ..store import chains as chain_store
-
-    with ws.session() as s:  # one snapshot: a chain being replaced is seen whole, old or new
-        meta, nodes, firms = chain_store.read_chain(s.con, chain_id)
-    if meta is None:
-        raise NotFoundError(f"no chain {chain_id!r} in the workspace")
-    counts = firms.groupby("node_id")["firm_id"].count() if len(firms) else pd.Series(dtype=int)
-    leaders = (firms[firms["role"] == "leader"].groupby("node_id")["firm_id"].first()
-               if len(firms) else pd.Series(dtype=object))
-    shown = nodes.drop(columns=["chain_id"]).rename(columns={"parent": "feeds"})
-    shown["firms"] = shown["node_id"].map(counts).fillna(0).astype(int)
-    shown["leader"] = shown["node_id"].map(leaders)
-    shown = shown.astype(object).where(shown.notna(), None)
-    return {"chain_id": chain_id, "name": meta["name"], "description": meta["description"], "nodes": shown}

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from ...services import catalog as svc
+from ...services import chains as chain_svc
 from ...store import Workspace
 from ..auth import VIEWER
 from ..schemas import ERRORS, Chain, ChainDetail, Enterprise, Page, SeriesRow
@@ -52,11 +53,11 @@ def enterprise(firm_id: IdPath, ws: Workspace = Depends(workspace)):
 @router.get("/chains", tags=["chains"], operation_id="list_chains", response_model=Page[Chain], **VIEWER)
 def chains(paging: PagingDep, ws: Workspace = Depends(workspace)):
     """Industrial chains with their node and firm counts."""
-    return page(svc.list_chains(ws), paging, name="chains")
+    return page(chain_svc.list_chains(ws), paging, name="chains")
 
 
 @router.get("/chains/{chain_id}", tags=["chains"], operation_id="get_chain", response_model=ChainDetail,
             **VIEWER)
 def chain(chain_id: IdPath, ws: Workspace = Depends(workspace)):
     """One chain with its nodes (stage, position, which node each feeds, firms, leader)."""
-    return clean(svc.get_chain(ws, chain_id))
+    return clean(chain_svc.show_chain(ws, chain_id))

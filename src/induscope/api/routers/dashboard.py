@@ -316,9 +316,9 @@ def _chain_data(home: str, mtime_ns: int, chain_id: str) -> dict[str, Any]:
 @router.get("/chains", response_class=HTMLResponse)
 def chains(request: Request, ws: Workspace = Depends(workspace)):
     def page() -> Response:
-        from ...services import catalog
+        from ...services import chains as chain_svc
 
-        listing = catalog.list_chains(ws)
+        listing = chain_svc.list_chains(ws)
         if listing.empty:
             return _render(request, "chains.html", "chains", {"listing": [], "chain": None})
         chain_id = request.query_params.get("chain") or str(listing["chain_id"].iloc[0])

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from ...errors import InduscopeError
 from ...services import catalog as svc
+from ...services import chains as chain_svc
 from ...services import indicators as ind
 from ...store import Workspace
 from ..auth import require
@@ -43,6 +44,6 @@ def home(request: Request, ws: Workspace = Depends(workspace)):
     return templates.TemplateResponse(request, "home.html", {
         "status": svc.workspace_status(ws), "datasets": datasets.to_dict(orient="records"),
         "synthetic": bool(datasets["synthetic"].any()) if len(datasets) else False,
-        "chains": svc.list_chains(ws).to_dict(orient="records"),
+        "chains": chain_svc.list_chains(ws).to_dict(orient="records"),
         "chart_json": json.dumps(chart, ensure_ascii=False),
     })

@@ -21,7 +21,7 @@ from ..core.nowcast.dfm import DFMSpec, RefittingDFM, fit as fit_dfm, news as df
 from ..core.nowcast.lags import CHINA_INDICATOR_LAGS
 from ..errors import InputError, InduscopeError, ModelError, NotFoundError
 from ..store import Workspace
-from ..store.series import indicator_names
+from ..store.series import indicator_names, latest_monthly_period
 from . import indicators as ind
 
 MODEL_NAMES = ("bridge", "factor", "ar", "random_walk", "dfm")
@@ -178,9 +178,16 @@ def nowcast(ws: Workspace, indicator: str = "value_added", *, region: str = "000
                          tuple(notes + detail_notes))
 
 
-def next_month(src: Any, indicator: str, region: str, industry: str, model: str = "bridge"):
+def next_month(src: Any, indicator: str, region: str, industry: str, model: str = "bridge",
+               published_through: str | None = None):
     """The nowcast of the month after the last published one from what the workspace holds now, or
-    None when no predictor reaches that month (used by the scan for "expected" alerts)."""
+    None when no predictor reaches that month (used by the scan for "expected" alerts).
+    ``published_through``: the target's last published month, if known: when no other series reaches
+    beyond it, nothing is built (the common case, checked with one query)."""
+    if published_through is not None:
+        newest = latest_monthly_period(src, excluding=indicator)
+        if newest is None or newest[:7] <= published_through[:7]:
+            return None
     try:
         panel, _ = build_panel(src, indicator, region, industry)
     except InduscopeError:

@@ -64,3 +64,9 @@ def indicator_names(src: Source) -> list[str]:
     """Every indicator with monthly rows (the candidates a nowcast can draw on)."""
     return [str(r[0]) for r in query_rows(src, "SELECT DISTINCT indicator FROM series WHERE freq = 'M' "
                                                "ORDER BY 1")]
+
+
+def latest_monthly_period(src: Source, *, excluding: str) -> str | None:
+    """The newest month stored for any indicator other than ``excluding`` (None when there is none)."""
+    rows = query_rows(src, "SELECT max(period) FROM series WHERE freq = 'M' AND indicator <> ?", [excluding])
+    return None if not rows or rows[0][0] is None else str(rows[0][0])

@@ -256,7 +256,7 @@ def _expected(q, targets: list[Target], series: list[MonitoredSeries], names: di
         values = pd.Series(pub.values).dropna()
         latest[key] = max(values.index, key=parse_period)
         region, industry = t.place()
-        nc = next_month(q, t.indicator, region, industry)
+        nc = next_month(q, t.indicator, region, industry, published_through=latest[key])
         if nc is None or nc.period in values.index:
             continue
         extended = pd.concat([values, pd.Series({nc.period: nc.value})])

@@ -68,3 +68,54 @@ def write_json(doc: dict, path: Path) -> Path:
     tmp.write_text(json.dumps(doc, indent=2) + "\n")
     tmp.replace(path)
     return path
+
+
+# ---- a server on a private copy of a workspace (bench_api, bench_dashboard, docs/screenshots.py) ---------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_workspace(source: Path, home: Path) -> Path:
+    """Copy a workspace's database *and* its write-ahead log (a running server's latest commits may
+    still be in ``workspace.duckdb.wal``) into a new folder ``home``."""
+    import shutil
+
+    home.mkdir(parents=True)
+    for name in ("workspace.duckdb", "workspace.duckdb.wal"):
+        if (Path(source) / name).exists():
+            shutil.copy2(Path(source) / name, home / name)
+    return home
+
+
+def wait_up(base: str, timeout: float = 120) -> None:
+    """Wait until ``base``'s health route answers 200."""
+    import urllib.request
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(f"{base}/api/v1/health", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the server did not come up")
+
+
+def stop_server(proc) -> None:
+    """Stop a server started with ``start_new_session=True`` (its whole process group), politely first."""
+    import signal
+    import subprocess
+
+    if proc is None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)

@@ -41,11 +41,15 @@ def _parent(path: Path, create: bool) -> Path:
 
 
 @contextmanager
-def atomic_file(path: str | Path, *, create_parent: bool = True) -> Iterator[Path]:
+def atomic_file(path: str | Path, *, create_parent: bool = True, durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; when the block ends without error the file written
     there is fsynced and renamed over ``path``. On any error it is removed and ``path`` is untouched.
 
     ``with atomic_file(out) as tmp: frame.to_csv(tmp, index=False)``
+
+    ``durable=False`` skips the fsyncs: the rename is still atomic for every other process, but a
+    power loss may lose the file (for state that dies with the processes anyway, such as the
+    workspace's data-version stamp read by caches in memory).
     """
     path = Path(path)
     parent = _parent(path, create_parent)
@@ -54,9 +58,11 @@ def atomic_file(path: str | Path, *, create_parent: bool = True) -> Iterator[Pat
     tmp = Path(name)
     try:
         yield tmp
-        _fsync_path(tmp)
+        if durable:
+            _fsync_path(tmp)
         os.replace(tmp, path)
-        _fsync_path(parent)
+        if durable:
+            _fsync_path(parent)
     finally:
         if tmp.exists():
             tmp.unlink()

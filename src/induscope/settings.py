@@ -20,6 +20,14 @@ class Settings(BaseSettings):
                                 "command runs on --executor local and no --workers is given (default: CPU count)")
     scheduler: str | None = Field(default=None, description="Dask scheduler address (e.g. tcp://host:8786): "
                                   "commands with --executor run there when no --scheduler is given")
+    executor: Literal["serial", "local", "dask"] | None = Field(
+        default=None, description="where the server's background jobs compute: serial (in the web process's job "
+        "thread), local (a pool of INDUSCOPE_WORKERS processes) or dask (the cluster at INDUSCOPE_SCHEDULER, else "
+        "a local one); default: dask when a scheduler is set, else local")
+    import_job_bytes: int = Field(default=5_000_000, ge=0, description="an API upload larger than this "
+                                  "(bytes) is imported as a background job (202 and a job id)")
+    actor: str | None = Field(default=None, max_length=100, description="who the audit log records for the "
+                              "CLI's writes (default: cli:<OS user>; `--as NAME` overrides it)")
     engine: Literal["auto", "numba", "numpy"] = Field(
         default="auto", description="cascade engine when no --engine is given: auto (numba when installed), "
         "numba or numpy (replaces the former INDUSCOPE_NO_NUMBA switch)")

@@ -1,6 +1,8 @@
 """REST endpoints for indicators, alerts, watch lists and operating reports (typed bodies, no paths)."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from induscope.services import access
@@ -115,3 +117,21 @@ def test_watch_lists(analyst):
     assert any(row.get("list_id") == "key" for row in lists)
     r = c.delete(f"/api/v1/watch-lists/key/items/enterprise/{firm}", headers=h)
     assert r.status_code == 200, r.text
+
+
+def test_a_series_item_is_removed_by_its_code_with_slashes(analyst):
+    c, h, _ = analyst
+    assert c.post("/api/v1/watch-lists", json={"name": "series", "list_id": "s"}, headers=h).status_code == 201
+    lists = c.get("/api/v1/series", params={"indicator": "value_added", "limit": 1}, headers=h).json()["items"]
+    row = lists[0]
+    item = {"kind": "series", "code": f"value_added/{row['region']}/{row['industry']}", "indicator": "value_added",
+            "region": row["region"], "industry": row["industry"]}
+    r = c.post("/api/v1/watch-lists/s/items", json={"items": [item]}, headers=h)
+    assert r.status_code == 200, r.text
+    code = [i["code"] for i in c.get("/api/v1/watch-lists", headers=h).json()["items"]
+            if i.get("list_id") == "s" and i.get("kind") == "series"][0]
+    assert "/" in code
+    r = c.delete(f"/api/v1/watch-lists/s/items/series/{quote(code, safe='')}", headers=h)
+    assert r.status_code == 200, r.text
+    assert not [i for i in c.get("/api/v1/watch-lists", headers=h).json()["items"]
+                if i.get("list_id") == "s" and i.get("kind") == "series"]

@@ -44,8 +44,12 @@ def test_users_tokens_and_audit(tmp_path):
     r = run(home, "--json", "audit")
     assert r.exit_code == 0
     entries = json.loads(r.stdout)["entries"]
-    assert [e["action"] for e in entries][:3] == ["tokens revoke", "tokens create", "users add"]
-    assert all(e["actor"].startswith("cli") and e["outcome"] == "ok" for e in entries)
+    ok = [e for e in entries if e["outcome"] == "ok"]
+    assert [e["action"] for e in ok][:3] == ["tokens revoke", "tokens create", "users add"]
+    assert all(e["actor"].startswith("cli") and e["remote"] == "cli" for e in entries)
+    # refused writes are in the log too, with their outcome and exit code (tests/cli/test_cli_audit.py)
+    assert {(e["action"], e["status"]) for e in entries if e["outcome"] == "invalid"} >= {
+        ("tokens revoke", 2), ("tokens revoke", 6), ("tokens create", 6), ("users add", 2)}
     assert run(home, "audit", "--since", "banana").exit_code == 2
     assert run(home, "audit", "--outcome", "meh").exit_code == 2
     users = json.loads(run(home, "--json", "users", "list").stdout)

@@ -6,114 +6,26 @@ a chain node shows its reasons on click; the report card renders. Screenshots: t
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from browser_support import PASSWORD, Watch, shot
+
 pytestmark = pytest.mark.slow
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
-PAGES = ["/overview", "/monitoring", "/monitoring?region=440000&measure=ytd", "/sectors", "/chains", "/chains?chain=ic",
-         "/firms", "/firms?page=2", "/smes", "/data", "/report"]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-                 "--disable-component-update", "--disable-sync"]
-
-
-def _chromium() -> str | None:
-    from induscope.report import find_chromium
-
-    return find_chromium()
-
-
-def _why_skip() -> str | None:
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install playwright; no browser download is needed)"
-    if _chromium() is None:
-        return "chromium is not installed (apt-get install chromium fonts-noto-cjk)"
-    return None
-
-
-if _why_skip():
-    pytest.skip(_why_skip() or "", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(demo_workspace, tmp_path_factory):
-    import uvicorn
-
-    from induscope.api.app import create_app
-    from induscope.settings import Settings
-
-    home = tmp_path_factory.mktemp("browser") / "ws"
-    shutil.copytree(demo_workspace.home, home)  # the session's demo workspace stays untouched
-    from induscope.services import monitoring as mon
-    from induscope.store import Workspace
-
-    mon.scan(Workspace(home), history=True)  # alerts for the overview, monitoring and the report card
-    port = _free_port()
-    app = create_app(Settings(home=home))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.monotonic() + 60
-    while not srv.started:
-        if time.monotonic() > deadline or not th.is_alive():
-            pytest.fail("the app did not start on 127.0.0.1")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    th.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-class Watch:
-    """What went wrong on a page: console errors, page errors, failed or refused requests, 4xx/5xx."""
-
-    def __init__(self, page, base: str):
-        self.problems: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
-
-        def outside(route):  # nothing leaves the server: a CDN or font request is a failure
-            self.problems.append(f"outside request: {route.request.url}")
-            route.abort()
-
-        page.route(lambda url: not url.startswith(base) and not url.startswith("data:"), outside)
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+#: every page, some with a selection; loaded as an admin, who sees every form and the Admin page
+PAGES = ["/overview", "/monitoring", "/monitoring?region=440000&measure=ytd", "/monitoring?firm=F000001",
+         "/monitoring?series=pmi_manufacturing/000000/C", "/sectors", "/chains", "/chains?chain=ic", "/firms",
+         "/firms?page=2", "/smes", "/smes?batch=1&region=440000&date=2025-12-31", "/smes?by=division", "/data",
+         "/report", "/reports", "/admin"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_clean(server, browser, path, lang):
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN" if lang == "zh" else "en-US")
-    page = ctx.new_page()
+def test_page_loads_clean(server, logged_in, path, lang):
+    page = logged_in("admin", lang)
     w = Watch(page, server)
     sep = "&" if "?" in path else "?"
     resp = page.goto(f"{server}{path}{sep}lang={lang}", wait_until="networkidle", timeout=120_000)
@@ -121,16 +33,15 @@ def test_page_loads_clean(server, browser, path, lang):
     assert page.locator("#lang-switch").count() == 1
     # the nav is in the page's language
     assert page.locator("nav").inner_text().find("总览" if lang == "zh" else "Overview") >= 0
-    name = path.strip("/").replace("?", "_").replace("&", "_").replace("=", "-") or "root"
-    _shot(page, f"{name}-{lang}")
+    name = path.strip("/").replace("?", "_").replace("&", "_").replace("=", "-").replace("/", "-") or "root"
+    shot(page, f"{name}-{lang}")
     # usable at 1366x768: no horizontal scroll
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366 + 1
-    ctx.close()
     assert not w.problems, w.problems
 
 
-def test_chain_node_click_shows_reasons(server, browser):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
+def test_chain_node_click_shows_reasons(server, logged_in):
+    page = logged_in("viewer")
     w = Watch(page, server)
     page.goto(f"{server}/chains?chain=nev&lang=en", wait_until="networkidle")
     before = page.locator("#node-info").inner_text()
@@ -145,8 +56,8 @@ def test_chain_node_click_shows_reasons(server, browser):
     assert not w.problems, w.problems
 
 
-def test_csv_download_of_a_chart(server, browser):
-    page = browser.new_page()
+def test_csv_download_of_a_chart(server, logged_in):
+    page = logged_in("viewer")
     page.goto(f"{server}/overview?lang=en", wait_until="networkidle")
     with page.expect_download() as dl:
         page.locator("a.dl").first.click()
@@ -154,13 +65,13 @@ def test_csv_download_of_a_chart(server, browser):
     assert Path(path).read_text(encoding="utf-8").startswith("period,growth_yoy_pct")
 
 
-def test_report_card_in_the_browser_and_as_pdf(server, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
+def test_report_card_in_the_browser_and_as_pdf(server, logged_in, tmp_path):
+    page = logged_in("viewer")
     w = Watch(page, server)
     page.goto(f"{server}/report?year=2022", wait_until="networkidle", timeout=180_000)
     assert "2022年工业和信息化发展成绩单" in page.content()
     assert page.locator("svg").count() >= 3  # the charts were drawn
-    _shot(page, "report-card")
+    shot(page, "report-card")
     out = tmp_path / "card.pdf"
     page.pdf(path=str(out), format="A4")
     assert not w.problems, w.problems
@@ -169,8 +80,8 @@ def test_report_card_in_the_browser_and_as_pdf(server, browser, tmp_path):
         assert "成绩单" in text and "Industrial chains" in text
 
 
-def test_evaluate_an_enterprise_through_the_form(server, browser):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
+def test_evaluate_an_enterprise_through_the_form(server, logged_in):
+    page = logged_in("viewer")
     w = Watch(page, server)
     page.goto(f"{server}/smes?lang=en", wait_until="networkidle")
     page.fill("input[name=firm]", "F001373")
@@ -179,5 +90,28 @@ def test_evaluate_an_enterprise_through_the_form(server, browser):
     page.wait_for_selector("#sme-explained", timeout=60_000)
     assert "firm=F001373" in page.url  # the selection is in the URL (shareable)
     assert page.locator(".tier-result").count() >= 3
-    _shot(page, "smes-evaluate-en")
+    shot(page, "smes-evaluate-en")
     assert not w.problems, w.problems
+
+
+def test_a_page_without_a_session_leads_to_the_login_and_back(server, browser):
+    """On a secured server a person without a session lands on the log-in page, signs in, and comes back."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    w = Watch(page, server, allow_status=(401,))
+    page.goto(f"{server}/firms?page=2&lang=en", wait_until="networkidle")
+    assert "/login" in page.url
+    page.fill("input[name=name]", "viewer")
+    page.fill("input[name=password]", "wrong password")
+    page.click("button[type=submit]")
+    page.wait_for_function("document.getElementById('login-message').textContent.length > 0")
+    assert "/login" in page.url
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/firms?page=2&lang=en", timeout=30_000)
+    assert "viewer" in page.locator("#who").inner_text()
+    page.click("#logout")
+    page.wait_for_url("**/login**", timeout=30_000)
+    ctx.close()
+    # the wrong password's 401 (and the console line the browser writes for it) is the one expected problem
+    assert not [p for p in w.problems if "auth/login" not in p and "status of 401" not in p], w.problems

@@ -123,6 +123,9 @@ def test_report_card_command(shared_data):
 
 
 def test_watch_add_in_bulk_and_from_a_file(home, tmp_path):
+    park = _series().query("region == '420000' and industry == '13'").assign(subject="园区-7", dataset_id="park")
+    with Workspace(home).writer() as con:  # a park's own series: a watch item names its subject
+        insert_frame(con, "series", park)
     assert run(home, "monitor", "watch", "create", "Key").exit_code == 0
     r = run(home, "monitor", "watch", "add", "key", "region:上海", "region:Hubei", "industry:C39",
             "series:工业增加值/420000/13/园区-7=光谷园区 Optics Valley park", "--target", "8")

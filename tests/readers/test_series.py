@@ -69,7 +69,7 @@ def test_every_problem_reported(tmp_path):
         read_series(p)
     probs = {(x.row, x.column) for x in e.value.problems}
     assert probs == {(2, "region"), (3, "industry"), (4, "period"), (5, "value"), (6, "unit"),
-                     (7, "price_basis"), (9, "indicator+region+industry+period+price_basis+vintage"),
+                     (7, "price_basis"), (9, "indicator+region+industry+subject+period+price_basis+vintage"),
                      (10, "indicator")}
     msg = str(e.value)
     assert "duplicate of row 8" in msg and "'990000'" in msg and "'abc'" in msg

@@ -462,14 +462,14 @@ def test_units_of_the_one_unit_table_are_accepted(workspace):
 # ------------------------------------------------------------------------------------------- issue 12: any series
 
 def _rates_only(workspace, region="310000", industry="BCD", drop=("2024-05", "2024-06"), indicator="value_added",
-                sd=1.0):
+                sd=1.0, subject=""):
     """Published YoY growth only (what a department mostly has), with a real drop."""
     months = [m for m in pd.period_range("2018-02", "2024-06", freq="M").strftime("%Y-%m") if not m.endswith("-01")]
     rng = np.random.default_rng(9)
     vals = 4.0 + rng.normal(0, sd, len(months))
     f = pd.DataFrame({"indicator": indicator, "region": region, "industry": industry, "period": months,
                       "freq": "M", "value": vals, "unit": "%", "price_basis": "growth_yoy_pct",
-                      "vintage": [f"{m}-28" for m in months], "dataset_id": "t"})
+                      "vintage": [f"{m}-28" for m in months], "dataset_id": "t", "subject": subject})
     f.loc[f["period"].isin(drop), "value"] = -9.0
     write(workspace, f)
     return f
@@ -477,6 +477,7 @@ def _rates_only(workspace, region="310000", industry="BCD", drop=("2024-05", "20
 
 def test_published_rates_alone_drive_the_scan_and_alerts_carry_the_series_name(workspace):
     _rates_only(workspace)
+    _rates_only(workspace, subject="park-7")  # the park's own series, stored under its subject
     SM.create_watch_list(workspace, "mine")
     res = SM.add_watch_items(workspace, "mine", ["region:上海", "series:工业增加值/310000/BCD/park-7=张江园区 Zhangjiang park"])
     assert res["items"] == ["region:310000", "series:value_added/310000/BCD/park-7"]

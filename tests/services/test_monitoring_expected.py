@@ -30,6 +30,7 @@ def _expected(ws, active: bool = True):
     return a[a["active"]] if active else a
 
 
+@pytest.mark.slow  # a full scan of the demo workspace: 12-18 s measured on the shared machine
 def test_a_collapsing_pmi_raises_expected_alerts_marked_as_such(ws, tmp_path):
     _pmi(ws, tmp_path, 38.0, "pmi_jan")
     mon.scan(ws)
@@ -43,6 +44,7 @@ def test_a_collapsing_pmi_raises_expected_alerts_marked_as_such(ws, tmp_path):
     assert not (others["last_period"] == "2026-01").any()
 
 
+@pytest.mark.slow  # two full scans of the demo workspace: 26-47 s measured on the shared machine
 def test_expected_alerts_lapse_when_the_nowcast_recovers(ws, tmp_path):
     _pmi(ws, tmp_path, 38.0, "pmi_jan")
     mon.scan(ws)

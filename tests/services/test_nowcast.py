@@ -56,3 +56,19 @@ def test_pseudo_real_time_evaluation_on_the_workspace(demo_workspace):
     assert res["months"] >= 10
     assert set(res["rmse"]) == {"bridge", "ar", "random_walk"}
     assert res["rmse_ratio_vs_ar"]["bridge"] > 0
+
+
+def test_the_default_model_is_the_one_the_benchmark_selected():
+    """The default follows the documented rule (lowest RMSE over the 1990-1999 validation period),
+    as recorded by bench/bench_nowcast.py; every variant is in the record with both windows."""
+    import json
+    from pathlib import Path
+
+    doc = json.loads((Path(__file__).resolve().parents[2] / "bench" / "results" / "nowcast.json").read_text())
+    fred = doc["fred_md_indpro"]
+    assert fred["selected_on_validation"] == fred["model"] == svc.DEFAULT_MODEL
+    val = {m: r["validation_1990_1999_vs_ar"] for m, r in fred["variants"].items()
+           if "validation_1990_1999_vs_ar" in r and m not in ("ar", "random_walk")}
+    assert min(val, key=val.get) == svc.DEFAULT_MODEL
+    assert fred["rmse_ratio_vs_ar"] == fred["variants"][svc.DEFAULT_MODEL]["test_2000_2019_vs_ar"]
+    assert {"rmse_ratio_vs_ar", "rmse_ratio_vs_rw"} <= set(doc["china_iva"])

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..settings import Settings
 from ..store import Workspace
+from .cache import ResponseCacheMiddleware
 from .errors import Scrubber, install_error_handlers
 from .middleware import BodyGuardMiddleware, TrustedHostMiddleware
 
@@ -36,6 +37,8 @@ TAGS = [
     {"name": "network", "description": "firm networks: shock scenarios, chokepoints, alternative suppliers"},
     {"name": "imports", "description": "file uploads, validated as the CLI's importers do"},
     {"name": "jobs", "description": "background jobs: state, progress, cancel, result"},
+    {"name": "sut", "description": "supply-use (make and use) uploads to symmetric requirements tables"},
+    {"name": "report", "description": "the report card and monthly brief (HTML or PDF) as background jobs"},
     {"name": "nowcast", "description": "nowcasts of an indicator's growth before its release"},
     {"name": "sme", "description": "SME tiers, certificates and the cultivation pipeline"},
     {"name": "clusters", "description": "industrial clusters: registry and indicators"},
@@ -46,8 +49,9 @@ TAGS = [
 
 
 class AuditMiddleware:
-    """Writes one audit entry per write request (POST/PUT/PATCH/DELETE under /api) and per refused
-    identity (a 401 anywhere), after the response; the audited request's outcome is not changed by it."""
+    """Writes one audit entry per write request (POST/PUT/PATCH/DELETE: the API's and the dashboard
+    forms') and per refused identity (a 401 anywhere), after the response; the audited request's
+    outcome is not changed by it."""
 
     def __init__(self, app, workspace: Workspace):
         self.app = app
@@ -69,7 +73,8 @@ class AuditMiddleware:
             code = status["code"]
             method = scope.get("method", "GET")
             path = scope.get("path", "")
-            writes = method not in ("GET", "HEAD", "OPTIONS") and path.startswith("/api")
+            # every write: the API's, and the dashboard's page-local forms (/data/import, /admin/...)
+            writes = method not in ("GET", "HEAD", "OPTIONS")
             if writes or code == 401:
                 await anyio.to_thread.run_sync(self._record, scope, method, path, code, writes)
 
@@ -81,8 +86,7 @@ class AuditMiddleware:
         action = getattr(route, "operation_id", None) or f"{method} {path[:200]}"
         if code == 401:
             action = "login" if not writes else action
-        outcome = ("ok" if code < 400 else "denied" if code in (401, 403) else
-                   "invalid" if code < 500 else "error")
+        outcome = audit.outcome_of_status(code)
         client = scope.get("client")
         audit.record(self.ws, action=action, outcome=outcome,
                      actor=getattr(principal, "name", None) or "anonymous",
@@ -93,7 +97,7 @@ class AuditMiddleware:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for a workspace; nothing is opened until a request needs it."""
     from .routers import (admin, analysis, catalog, clusters, imports, jobs, monitoring, network, nowcast, pages,
-                          sme, system)
+                          report, sme, sut, system)
 
     settings = settings or Settings()
 
@@ -104,8 +108,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if ws.exists():
             from .routers.jobs import svc as jobs_svc
 
-            app.state.jobs = jobs_svc.JobRunner(ws, settings.workers)
+            app.state.jobs = jobs_svc.JobRunner.from_settings(ws, settings)
             await anyio.to_thread.run_sync(app.state.jobs.recover)
+            # the overview's figures take seconds: computed now, the first visitor's page is whole at once
+            import threading
+
+            from .routers.dashboard_overview import warm
+            threading.Thread(target=warm, args=(ws,), name="induscope-warm-overview", daemon=True).start()
         yield
         if getattr(app.state, "jobs", None) is not None:
             await anyio.to_thread.run_sync(app.state.jobs.shutdown)
@@ -119,11 +128,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.workspace = Workspace.from_settings(settings)
     install_error_handlers(app, Scrubber(settings.home))
     app.mount("/static", StaticFiles(directory=str(files("induscope.web").joinpath("static"))), name="static")
-    for r in (system, catalog, monitoring, analysis, network, imports, jobs, admin, nowcast, sme, clusters):
+    for r in (system, catalog, monitoring, analysis, network, imports, jobs, admin, nowcast, sme, clusters, sut,
+              report):
         app.include_router(r.router, prefix=API)
     app.include_router(pages.router)
     from .routers import dashboard  # the dashboard pages (/overview, /monitoring, ...): report helper
     app.include_router(dashboard.router)
+    from .routers import dashboard_admin, dashboard_data, dashboard_overview  # /overview, /data (import), /admin
+    for r in (dashboard_overview, dashboard_data, dashboard_admin):
+        app.include_router(r.router)
+    from .routers import dashboard_monitoring, dashboard_reports, dashboard_smes  # /monitoring, /smes, /reports
+    for r in (dashboard_monitoring, dashboard_reports, dashboard_smes):
+        app.include_router(r.router)
+    from .routers import dashboard_firms, dashboard_sectors  # the H3 pages: /sectors, /firms (with their jobs)
+    for r in (dashboard_sectors, dashboard_firms):
+        app.include_router(r.router)
+    from .routers import dashboard_login  # /login: public, the form signs in through /api/v1/auth/login
+    app.include_router(dashboard_login.router)
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def swagger_ui():
@@ -138,6 +159,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               redoc_js_url="/static/vendor/redoc.standalone.js", redoc_favicon_url="data:,",
                               with_google_fonts=False)
 
+    # innermost: the hot read routes from this worker's cache while the data is unchanged (cache.py)
+    app.add_middleware(ResponseCacheMiddleware, workspace=app.state.workspace)
     app.add_middleware(AuditMiddleware, workspace=app.state.workspace)
     app.add_middleware(BodyGuardMiddleware, max_body=settings.api_max_body_bytes,
                        max_upload=settings.api_max_upload_bytes)

@@ -18,6 +18,7 @@ from fastapi.security import HTTPBearer
 from ..errors import AuthError
 from ..services import access
 from ..services.access import ANONYMOUS, ForbiddenError, Principal
+from . import cache
 
 #: documents the scheme in OpenAPI (auto_error off: we answer in our own envelope)
 bearer_scheme = HTTPBearer(auto_error=False, description="an API token from `induscope tokens create USER`, "
@@ -32,7 +33,8 @@ def secured(request: Request) -> bool:
     settings = request.app.state.settings
     if settings.api_token:
         return True
-    return access.users_exist(request.app.state.workspace)
+    # reused until users or tokens change (api/cache.py: every such write bumps the data version)
+    return cache.users_exist(request.app.state.workspace, access.users_exist)
 
 
 def authenticate(request: Request) -> Principal:
@@ -51,10 +53,10 @@ def authenticate(request: Request) -> Principal:
         if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
             principal = Principal("api-token", "admin", via="api-token")
         else:
-            principal = access.authenticate_token(request.app.state.workspace, token)
+            principal = cache.principal_for_token(request.app.state.workspace, token, access.authenticate_token)
     elif request.cookies.get(SESSION_COOKIE):
         cookie = request.cookies[SESSION_COOKIE]
-        who = access.authenticate_token(request.app.state.workspace, cookie)
+        who = cache.principal_for_token(request.app.state.workspace, cookie, access.authenticate_token)
         if request.method not in SAFE_METHODS:
             # a cookie rides along with any cross-site request: a write must also prove it comes from
             # our page, which alone can read the CSRF token

@@ -13,10 +13,11 @@ import math
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import InduscopeError, Problem, ValidationError
@@ -90,9 +91,21 @@ def validation_problems(errors: list[dict]) -> list[Problem]:
     return out
 
 
+def _is_page(request: Request) -> bool:
+    """A browser asking for a dashboard page (not the API, not an asset)."""
+    path = request.url.path
+    return (request.method == "GET" and not path.startswith(("/api/", "/static/", "/docs", "/redoc"))
+            and "text/html" in request.headers.get("accept", ""))
+
+
 def install_error_handlers(app: FastAPI, scrub: Scrubber) -> None:
     @app.exception_handler(InduscopeError)
-    async def _induscope(_: Request, exc: InduscopeError) -> JSONResponse:
+    async def _induscope(request: Request, exc: InduscopeError) -> Response:
+        if exc.http_status == 401 and _is_page(request):
+            # a person opening a dashboard page without a session: the log-in page, then back here
+            q = request.url.query
+            here = request.url.path + (f"?{q}" if q else "")
+            return RedirectResponse(f"/login?{urlencode({'next': here})}", status_code=303)
         body = exc.to_dict()
         body["message"] = scrub(str(body.get("message", "")))
         for p in body.get("problems", []) or []:

@@ -88,6 +88,7 @@ class SeriesRow(Open):
     indicator: str
     region: str
     industry: str
+    subject: str = ""
     period: str
     value: Optional[float] = None
     unit: Optional[str] = None
@@ -231,7 +232,8 @@ class WatchItemIn(Strict):
     indicator: Optional[str] = Field(None, max_length=64, description="series items: the indicator")
     region: Optional[str] = Field(None, max_length=16, description="series items: the region code")
     industry: Optional[str] = Field(None, max_length=16, description="series items: the industry code")
-    subject: Optional[str] = Field(None, max_length=200, description="series items: what the series is about")
+    subject: Optional[str] = Field(None, max_length=64, description="series items: the subject the series was "
+                                   "imported with (a park, a cluster, a key enterprise): selects its stored rows")
 
 
 class WatchItemsIn(Strict):

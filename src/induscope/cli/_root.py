@@ -18,7 +18,7 @@ from typer.exceptions import TyperException
 
 #: options of the root command that may stand anywhere
 GLOBAL_FLAGS = ("--json",)
-GLOBAL_WITH_VALUE = ("--workspace", "-w")
+GLOBAL_WITH_VALUE = ("--workspace", "-w", "--as")
 
 #: exit code of an unexpected error (a bug): sysexits' EX_SOFTWARE
 EXIT_BUG = 70
@@ -35,7 +35,7 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
         if a == "--":
             rest += args[i:]
             break
-        if a in GLOBAL_FLAGS or a.startswith("--workspace="):
+        if a in GLOBAL_FLAGS or a.startswith(("--workspace=", "--as=")):
             front.append(a)
         elif a in GLOBAL_WITH_VALUE and i + 1 < len(args):
             front += [a, args[i + 1]]
@@ -58,6 +58,29 @@ class RootGroup(TyperGroup):
         return super().main(hoist_global_options(args), *a, **kw)
 
     def invoke(self, ctx: Any) -> Any:
+        """Run the command; a command that writes the workspace is audited with its outcome (cli/audit.py)."""
+        import click
+
+        from .audit import command_path, record_command
+
+        args = list(getattr(ctx, "_protected_args", None) or []) + list(ctx.args)  # before click consumes them
+        path = command_path(self, ctx, args)
+        code = 0
+        try:
+            return self._invoke(ctx)
+        except (click.exceptions.Exit, typer.Exit) as e:
+            code = e.exit_code
+            raise
+        except click.ClickException as e:
+            code = e.exit_code
+            raise
+        except BaseException:
+            code = EXIT_BUG
+            raise
+        finally:
+            record_command(ctx, path, args[len(path):], code)
+
+    def _invoke(self, ctx: Any) -> Any:
         from ..errors import InduscopeError
 
         try:

@@ -34,3 +34,64 @@ def audit(ctx: typer.Context,
                                    limit=limit)
         emit(ctx, {"total": total, "entries": frame},
              human=frame.drop(columns=["detail"]) if len(frame) else "no audit entries")
+
+
+# ---- every write made through the CLI is audited (from "cli"), whatever its outcome ----------------------
+#: commands that write the workspace; a command that opens the workspace's writer is audited too, listed or not
+WRITES = frozenset({
+    "demo", "workspace migrate", "import io", "import series", "import enterprises", "import links",
+    "import chains", "monitor scan", "monitor ack", "monitor close", "monitor watch create", "monitor watch add",
+    "monitor watch remove", "monitor report import", "clusters import", "sme certs import", "sme certs revoke",
+    "sme certs change", "sme registry import", "users add", "users disable", "tokens create", "tokens revoke",
+})
+
+
+def command_path(group: object, ctx: object, args: list[str]) -> list[str]:
+    """The subcommand names at the start of ``args`` (``["import", "series"]``)."""
+    path: list[str] = []
+    cmd = group
+    for a in args:
+        get = getattr(cmd, "get_command", None)
+        if get is None or a.startswith("-"):
+            break
+        sub = get(ctx, a)
+        if sub is None:
+            break
+        path.append(a)
+        cmd = sub
+    return path
+
+
+def _target(rest: list[str]) -> str | None:
+    """The object of a command: its --name, else its first argument (a file by its base name only: the
+    log is read over the API, which never shows a path of the server)."""
+    from pathlib import PurePath
+
+    for i, a in enumerate(rest):
+        if a == "--name" and i + 1 < len(rest):
+            return rest[i + 1][:200]
+        if a.startswith("--name="):
+            return a[7:][:200]
+    first = next((a for a in rest if not a.startswith("-")), None)
+    return PurePath(first).name[:200] if first else None
+
+
+def record_command(ctx: object, path: list[str], rest: list[str], exit_code: int) -> None:
+    """Audit a finished command if it writes (listed, or it opened the writer); never raises."""
+    from .common import CliState
+
+    st = getattr(ctx, "obj", None)
+    command = " ".join(path)
+    wrote = isinstance(st, CliState) and st.wrote
+    if not (command in WRITES or wrote) or "--help" in rest:
+        return
+    try:
+        from ..services import audit as svc
+
+        st = st if isinstance(st, CliState) else CliState()
+        note = st.audit_note or {}
+        ws = st.workspace  # reads INDUSCOPE_ACTOR too
+        svc.record_cli(ws, command=command, exit_code=exit_code, actor=st.actor,
+                       target=note.get("target") or _target(rest), detail=note.get("detail"))
+    except Exception:  # noqa: BLE001 - the command's own outcome stands; a wrong setting is reported by it
+        pass

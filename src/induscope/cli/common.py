@@ -65,7 +65,10 @@ class CliState:
 
     home: Any = None
     json: bool = False
+    actor: str | None = None      # --as NAME: who the audit log records for writes (else INDUSCOPE_ACTOR, OS user)
     _settings: Any = None
+    wrote: bool = False           # the command opened the workspace's writer (so it is audited)
+    audit_note: dict | None = None  # what a command tells the audit: {"target": ..., "detail": {...}}
 
     @property
     def settings(self) -> "Settings":
@@ -85,7 +88,17 @@ class CliState:
         def say_waiting(what: str, timeout: float) -> None:  # the store waits its turn; say so
             err_console.print(f"[dim]waiting for {what} (up to {timeout:g} s)...[/dim]")
 
-        return Workspace.from_settings(self.settings, on_wait=say_waiting)
+        ws = Workspace.from_settings(self.settings, on_wait=say_waiting)
+        if self.actor is None:
+            self.actor = getattr(self.settings, "actor", None)
+        opened = ws.writer
+
+        def writer(*a: Any, **kw: Any) -> Any:  # every command that writes is audited (cli/audit.py)
+            self.wrote = True
+            return opened(*a, **kw)
+
+        ws.writer = writer  # type: ignore[method-assign]
+        return ws
 
     def engine(self, given: Any) -> str:
         """--engine, else INDUSCOPE_ENGINE."""

@@ -47,18 +47,21 @@ _INDUSTRY = typer.Option("BCD", "--industry", "-i", help="Division (06..46; 7 = 
 _VINTAGE = typer.Option(None, "--vintage", help="Data vintage to use (as known at this date); default latest.")
 _INDICATOR = typer.Option("value_added", "--indicator", help="Indicator in the workspace series (value_added, "
                           "export_delivery_value, profits, ...).")
+_SUBJECT = typer.Option("", "--subject", help="A series' own subject as imported (a park, a cluster, a key "
+                        "enterprise, a chain node: e.g. zj-park); default: the region x industry series itself.")
 
 
 def _growth(ctx: typer.Context, measure: str, indicator: str, region: str, industry: str, vintage: Optional[str],
-            start: Optional[str], end: Optional[str], price_basis: Optional[str]) -> None:
+            start: Optional[str], end: Optional[str], price_basis: Optional[str], subject: str = "") -> None:
     from ..services.indicators import indicator_growth
 
     with handle_errors(ctx):
         bundle = indicator_growth(state(ctx).workspace, indicator, region=_region(region),
                                   industry=_industry(industry), measure=measure, vintage=vintage,
-                                  price_basis=price_basis, start=start, end=end)
+                                  price_basis=price_basis, start=start, end=end, subject=subject)
         wide = bundle.wide()
-        emit(ctx, bundle, wide, title=f"{indicator}: growth {measure} (%), region {region}, industry {industry}",
+        about = f", subject {subject}" if subject else ""
+        emit(ctx, bundle, wide, title=f"{indicator}: growth {measure} (%), region {region}, industry {industry}{about}",
              units={c: "%" for c in wide.columns if c != "period"})
 
 
@@ -69,18 +72,19 @@ def growth(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGIO
            start: Optional[str] = typer.Option(None, "--start", help="First period shown (e.g. 2024-02)."),
            end: Optional[str] = typer.Option(None, "--end", help="Last period shown."),
            price_basis: Optional[str] = typer.Option(None, "--price-basis", help="Levels to use (default: constant "
-                                                     "prices if stored, else current).")) -> None:
+                                                     "prices if stored, else current)."),
+           subject: str = _SUBJECT) -> None:
     """Growth (%) derived from levels, beside the published comparable-sample rate where stored."""
-    _growth(ctx, measure.value, indicator, region, industry, vintage, start, end, price_basis)
+    _growth(ctx, measure.value, indicator, region, industry, vintage, start, end, price_basis, subject)
 
 
 @app.command("ytd")
 def ytd(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGION, industry: str = _INDUSTRY,
         vintage: Optional[str] = _VINTAGE, start: Optional[str] = typer.Option(None, "--start"),
         end: Optional[str] = typer.Option(None, "--end"),
-        price_basis: Optional[str] = typer.Option(None, "--price-basis")) -> None:
+        price_basis: Optional[str] = typer.Option(None, "--price-basis"), subject: str = _SUBJECT) -> None:
     """Year-to-date growth (%): ratio of cumulative levels (January-February merged)."""
-    _growth(ctx, "ytd", indicator, region, industry, vintage, start, end, price_basis)
+    _growth(ctx, "ytd", indicator, region, industry, vintage, start, end, price_basis, subject)
 
 
 @app.command("contribution")
@@ -89,13 +93,15 @@ def contribution(ctx: typer.Context, period: str = typer.Argument(..., help="Per
                  indicator: str = _INDICATOR, region: str = _REGION, industry: str = _INDUSTRY,
                  measure: ContributionMeasure = typer.Option(ContributionMeasure.yoy.value, "--measure", "-m",
                                                              help="yoy or ytd."),
-                 vintage: Optional[str] = _VINTAGE) -> None:
-    """Contribution rate (%) and pull (points) of each part to the growth of the whole."""
+                 vintage: Optional[str] = _VINTAGE, subject: str = _SUBJECT) -> None:
+    """Contribution rate (%) and pull (points) of each part to the growth of the whole (of one subject's
+    series with --subject: a park's divisions)."""
     from ..services.indicators import contribution_breakdown
 
     with handle_errors(ctx):
         res = contribution_breakdown(state(ctx).workspace, period, indicator, by=by.value, region=_region(region),
-                                     industry=_industry(industry), measure=measure.value, vintage=vintage)
+                                     industry=_industry(industry), measure=measure.value, vintage=vintage,
+                                     subject=subject)
         emit(ctx, res, _with_names(res.to_frame()))
 
 

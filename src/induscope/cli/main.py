@@ -52,10 +52,12 @@ def _root(
     workspace: Optional[Path] = typer.Option(
         None, "--workspace", "-w", help="Workspace folder (default: $INDUSCOPE_HOME or ./workspace)."),
     json_output: bool = typer.Option(False, "--json", help="Machine-readable JSON on stdout."),
+    as_: Optional[str] = typer.Option(None, "--as", help="Who the audit log records for this command's writes "
+                                                          "(default: INDUSCOPE_ACTOR, else cli:<OS user>)."),
     version: bool = typer.Option(False, "--version", help="Show the version and exit.",
                                  callback=_show_version, is_eager=True),
 ) -> None:
-    ctx.obj = CliState(home=workspace, json=json_output)
+    ctx.obj = CliState(home=workspace, json=json_output, actor=as_)
 
 
 app.add_typer(workspace_cmd.app, name="workspace", help="Workspace status and migrations.")

@@ -40,7 +40,8 @@ def scan(ctx: typer.Context,
 def alerts(ctx: typer.Context,
            status: Optional[str] = typer.Option(None, "--status", help="open, acknowledged or closed."),
            min_level: Optional[str] = typer.Option(None, "--min-level", help="blue, yellow, orange or red."),
-           subject: Optional[str] = typer.Option(None, "--subject", help="e.g. region:310000, enterprise:F001."),
+           subject: Optional[str] = typer.Option(None, "--subject", help="e.g. region:310000, enterprise:F001, "
+                                         "series:value_added/310000/C/zj-park."),
            active: Optional[bool] = typer.Option(None, "--active/--inactive", help="Still firing or not.")) -> None:
     """List stored alerts, most severe first, with the series' name and when the peak was reached."""
     from ..services.monitoring import list_alerts
@@ -104,7 +105,8 @@ def watch_create(ctx: typer.Context, name: str = typer.Argument(...),
 def watch_add(ctx: typer.Context, list_id: str = typer.Argument(...),
               items: Optional[List[str]] = typer.Argument(
                   None, help="Items KIND:CODE, as many as you like: region:310000 region:浙江 industry:C39 "
-                             "enterprise:F001 series:value_added/310000/39\\[/SUBJECT]\\[=LABEL]. The old form "
+                             "enterprise:F001 series:value_added/310000/39\\[/SUBJECT]\\[=LABEL] (SUBJECT: the subject "
+                             "the series was imported with, e.g. a park id). The old form "
                              "KIND CODE (two words) is accepted too."),
               file: Optional[Path] = typer.Option(None, "--file", exists=True, dir_okay=False,
                                                   help="A CSV/XLSX of items: kind, code (or indicator, region, "

@@ -37,8 +37,9 @@ def nowcast(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGI
                 "published one). A published month is nowcast as it would have been, beside its outcome."),
             day: float = typer.Option(1.0, "--day", help="Information date: days after the end of the month "
                                       "(negative: during it). Decides which releases are out."),
-            model: Model = typer.Option(Model.bridge.value, "--model", "-m", help="bridge (ridge on every "
-                                        "published indicator), factor, dfm (dynamic factor model), ar, random_walk."),
+            model: Model = typer.Option(Model.bridge.value, "--model", "-m", help="bridge (default: ridge on "
+                                        "every published indicator, chosen on a validation period, docs/nowcast.md), "
+                                        "factor, dfm (dynamic factor model), ar, random_walk."),
             predictor: List[str] = typer.Option([], "--predictor", help="Series to use (repeat; default: every "
                                                 "other monthly indicator in the workspace)."),
             lag: List[str] = typer.Option([], "--lag", help="Publication lag NAME=DAYS (repeat); defaults in "

@@ -24,10 +24,12 @@ def add(ctx: typer.Context, name: str = typer.Argument(..., help="Login name (le
                                                  "login; without it the user signs in with tokens only."),
         replace: bool = typer.Option(False, "--replace", help="Replace an existing user of that name.")) -> None:
     """Create a user. Then give it a token: `induscope tokens create NAME`."""
-    from ..services import access, audit
+    from ..services import access
 
     with handle_errors(ctx):
         from ..errors import InputError
+
+        state(ctx).audit_note = {"target": f"user:{name}", "detail": {"role": role}}
 
         if role not in access.ROLES:
             raise InputError(f"--role: expected one of {', '.join(access.ROLES)}, got {role!r}")
@@ -36,8 +38,8 @@ def add(ctx: typer.Context, name: str = typer.Argument(..., help="Login name (le
             password = sys.stdin.readline().rstrip("\r\n")
         ws = state(ctx).workspace
         out = access.add_user(ws, name, role, enterprises=enterprise or [], password=password, replace=replace)
-        audit.record(ws, action="users add", outcome="ok", actor=audit.cli_actor(), target=f"user:{name}",
-                     remote="cli", status=0, detail={"role": role, "enterprises": out["enterprises"]})
+        state(ctx).audit_note = {"target": f"user:{name}",
+                                 "detail": {"role": role, "enterprises": out["enterprises"]}}
         emit(ctx, out, human=f"user {name} ({role}) created; give it a token with "
                              f"`induscope tokens create {name}`")
 
@@ -59,11 +61,9 @@ def list_(ctx: typer.Context) -> None:
 @app.command("disable")
 def disable(ctx: typer.Context, name: str = typer.Argument(..., help="The user to disable.")) -> None:
     """Disable a user and revoke all its tokens (the audit log keeps its name)."""
-    from ..services import access, audit
+    from ..services import access
 
     with handle_errors(ctx):
-        ws = state(ctx).workspace
-        out = access.disable_user(ws, name)
-        audit.record(ws, action="users disable", outcome="ok", actor=audit.cli_actor(), target=f"user:{name}",
-                     remote="cli", status=0)
+        state(ctx).audit_note = {"target": f"user:{name}"}  # the audit entry is written by the root (cli/audit.py)
+        out = access.disable_user(state(ctx).workspace, name)
         emit(ctx, out, human=f"user {name} disabled; its tokens are revoked")

@@ -1,8 +1,10 @@
 """Statistical series in long form: one value per row.
 
 Columns: ``indicator, region, industry, period, value`` (required), ``unit, price_basis, vintage``
-(required unless given as options, which then fill empty cells). Other columns are errors unless
-their header starts with '#'. See docs/formats.md for codes, periods, price bases and units.
+(required unless given as options, which then fill empty cells), ``subject`` (optional: a park, a
+cluster, a key enterprise, a chain node or a free series id; empty = the region x industry series
+itself). Other columns are errors unless their header starts with '#'. See docs/formats.md for
+codes, periods, price bases and units.
 
 ``read_series`` reads a file; ``validate_series`` applies the same checks to a frame built in
 code (the demo economy, an API payload), so every way into the ``series`` table is checked alike.
@@ -18,17 +20,31 @@ import pandas as pd
 from ..core.indicators.vocabulary import GROWTH_BASES, canonical_indicator, growth_basis
 from ..errors import ProblemCollector
 from ..units import check_usd_cny, resolve_unit, unit_expected
-from .columns import (as_text, check_converted, map_unique, duplicate_rows, industry_known, map_columns,
+from .columns import (as_text, check_converted, is_missing, map_unique, duplicate_rows, industry_known, map_columns,
                       normalize_code, normalize_regions, numeric_column, parse_periods,  # noqa: F401
                       period_expected, report_rows)
 from .sheets import Sheet, open_sheet
 
-COLUMNS = ["indicator", "region", "industry", "period", "value", "unit", "price_basis", "vintage"]
-KEY = ["indicator", "region", "industry", "period", "price_basis", "vintage"]
+COLUMNS = ["indicator", "region", "industry", "subject", "period", "value", "unit", "price_basis", "vintage"]
+KEY = ["indicator", "region", "industry", "subject", "period", "price_basis", "vintage"]
 
 ALIASES = {"指标": "indicator", "地区": "region", "行业": "industry", "时期": "period", "时间": "period",
            "数值": "value", "单位": "unit", "价格口径": "price_basis", "口径": "price_basis",
-           "版本": "vintage", "date": "period", "price basis": "price_basis"}
+           "版本": "vintage", "date": "period", "price basis": "price_basis",
+           "主体": "subject", "对象": "subject", "series_id": "subject", "series id": "subject"}
+
+#: a subject is an id, not a label: it appears in watch items ('series:IND/REGION/INDUSTRY/SUBJECT=LABEL'),
+#: so '/', '=', ':', ',' and spaces are out; letters of any script, digits, '_', '-', '.'
+SUBJECT_MAX = 64
+_SUBJECT = re.compile(r"[\w.\-]+")
+SUBJECT_EXPECTED = (f"a subject id of at most {SUBJECT_MAX} characters: letters (any script, e.g. 张江园区), "
+                    "digits, '_', '-' or '.' (no spaces, '/', '=', ':'); empty = the region x industry series")
+
+
+def subject_ok(value: str) -> bool:
+    """Whether ``value`` (stripped) is a valid subject id ('' is: no subject)."""
+    v = str(value)
+    return v == "" or (len(v) <= SUBJECT_MAX and bool(_SUBJECT.fullmatch(v)))
 
 #: accepted price bases (plus ``constant_YYYY``: constant prices of base year YYYY); the spelling
 #: stored is the key, the one the indicator and monitoring services query
@@ -85,7 +101,7 @@ def _validate(sh: Sheet, pc: ProblemCollector, *, unit: str | None, price_basis:
     defaults = {"unit": unit, "price_basis": price_basis, "vintage": vintage}
     required = ["indicator", "region", "industry", "period", "value"] + [k for k, v in defaults.items()
                                                                         if v is None]
-    optional = [k for k, v in defaults.items() if v is not None]
+    optional = [k for k, v in defaults.items() if v is not None] + ["subject"]
     cols, _ = map_columns(sh, pc, required=required, optional=optional, aliases=ALIASES)
     if any(c not in cols for c in required):
         pc.raise_if_any()
@@ -102,6 +118,12 @@ def _validate(sh: Sheet, pc: ProblemCollector, *, unit: str | None, price_basis:
                     source=src)
     df["price_basis"] = map_unique(df["price_basis"], canonical_price_basis)
     df["indicator"] = map_unique(df["indicator"], canonical_indicator)  # '工业增加值' -> 'value_added'
+
+    # subject: optional; an empty cell (or 'NA', '-', ...) is the plain region x industry series
+    subject = as_text(df["subject"]) if "subject" in df else pd.Series("", index=df.index)
+    subject = subject.where(~is_missing(subject), "")
+    df["subject"] = subject
+    report_rows(pc, df, ~subject.map(subject_ok).to_numpy(bool), "subject", SUBJECT_EXPECTED, source=src)
 
     # regions: 31 provinces (code or name) or the nation
     region, bad_region = normalize_regions(df["region"], allow_nation=True)
@@ -150,7 +172,7 @@ def _validate(sh: Sheet, pc: ProblemCollector, *, unit: str | None, price_basis:
     df["value"] = np.where(bad_value, np.nan, converted)
 
     ok_key = ~(bad_region | bad_ind | bad_period)
-    duplicate_rows(pc, df[ok_key], KEY, "series key (indicator, region, industry, period, price_basis, "
-                   "vintage)", source=src)
+    duplicate_rows(pc, df[ok_key], KEY, "series key (indicator, region, industry, subject, period, "
+                   "price_basis, vintage)", source=src)
     pc.raise_if_any()
     return df[COLUMNS + ["freq", "_row"]].reset_index(drop=True)

@@ -14,7 +14,8 @@ from .sheets import open_sheet
 REQUIRED = ["kind"]
 OPTIONAL = ["code", "label", "target_growth", "indicator", "region", "industry", "subject"]
 ALIASES = {"类型": "kind", "代码": "code", "名称": "label", "目标": "target_growth", "target": "target_growth",
-           "指标": "indicator", "地区": "region", "行业": "industry", "对象": "subject"}
+           "指标": "indicator", "地区": "region", "行业": "industry", "对象": "subject",
+           "主体": "subject", "series_id": "subject"}
 
 
 def read_watch_items(path: str | Path, *, encoding: str = "utf-8", sheet: str | None = None

@@ -118,3 +118,109 @@ def _dask(fn, tasks, scheduler, tick, context, workers) -> list[Any]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+# ---- one long-lived pool for single submissions (background jobs) ------------------------------------
+class TaskPool:
+    """A pool that stays up and takes one task at a time: a local process pool ("local") or a Dask
+    client ("dask": the scheduler at ``scheduler``, else a local Dask cluster started here).
+
+    Besides ``submit``, a message queue the tasks may ``put`` to and flags the web side may ``set``
+    (progress and cancel of background jobs): ``channel()`` is the picklable handle the task gets;
+    ``messages()`` drains the queue; ``set_flag(key)`` raises a flag that ``flag_is_set(channel, key)``
+    reads in the worker. The futures answer ``result(timeout)``, ``cancel()`` and ``done()``.
+    """
+
+    def __init__(self, backend: str = "local", *, workers: int | None = None, scheduler: str | None = None):
+        if scheduler:
+            backend = "dask"
+        if backend not in ("local", "dask"):
+            raise InputError(f"unknown job executor {backend!r}; expected local or dask")
+        self.backend = backend
+        self._cluster = None
+        if backend == "local":
+            import multiprocessing as mp
+
+            ctx = mp.get_context("spawn")  # no fork of a threaded web server
+            self._manager = ctx.Manager()
+            self._queue = self._manager.Queue()
+            self._flags = self._manager.dict()
+            self._pool: Any = ProcessPoolExecutor(max_workers=workers or 1, mp_context=ctx)
+        else:
+            try:
+                from distributed import Client, LocalCluster, Queue
+            except ImportError as e:  # optional extra
+                raise InputError("the Dask job executor needs `pip install induscope[dask]`") from e
+            import secrets
+
+            if scheduler:
+                self._pool = Client(scheduler)
+            else:
+                self._cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                                             dashboard_address=None)
+                self._pool = Client(self._cluster)
+            self._name = f"induscope-{secrets.token_hex(4)}"
+            self._queue = Queue(self._name, client=self._pool)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.backend == "local":
+            return self._pool.submit(fn, *args)
+        return self._pool.submit(fn, *args, pure=False)
+
+    def channel(self) -> tuple:
+        return ("local", self._queue, self._flags) if self.backend == "local" else ("dask", self._name)
+
+    def messages(self, timeout: float = 0.25) -> list[Any]:
+        """What the tasks put since the last call (waits up to ``timeout`` for the first one)."""
+        import queue as queue_mod
+        import time
+
+        if self.backend == "local":
+            out = []
+            try:
+                out.append(self._queue.get(timeout=timeout))
+                while True:
+                    out.append(self._queue.get_nowait())
+            except queue_mod.Empty:
+                pass
+            return out
+        got = self._queue.get(batch=True)
+        if not got:
+            time.sleep(timeout)
+        return list(got)
+
+    def set_flag(self, key: str) -> None:
+        if self.backend == "local":
+            self._flags[key] = True
+        else:
+            from distributed import Event
+
+            Event(f"{self._name}-{key}", client=self._pool).set()
+
+    def close(self) -> None:
+        if self.backend == "local":
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._manager.shutdown()
+        else:
+            self._pool.close()
+            if self._cluster is not None:
+                self._cluster.close()
+
+
+def channel_put(channel: tuple, item: Any) -> None:
+    """In a task: put ``item`` on the pool's message queue."""
+    if channel[0] == "local":
+        channel[1].put(item)
+    else:
+        from distributed import Queue
+
+        Queue(channel[1]).put(item)
+
+
+def flag_is_set(channel: tuple, key: str) -> bool:
+    """In a task: whether the web side raised flag ``key``."""
+    if channel[0] == "local":
+        return bool(channel[2].get(key))
+    from distributed import Event
+
+    return Event(f"{channel[1]}-{key}").is_set()

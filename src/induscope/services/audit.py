@@ -28,11 +28,40 @@ def record(ws: Workspace, *, action: str, outcome: str, actor: str | None = None
         log.exception("could not write the audit entry for %s by %s", action, actor)
 
 
-def cli_actor() -> str:
+def os_user() -> str | None:
     try:
-        return f"cli:{getpass.getuser()}"
+        return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in this environment
-        return "cli"
+        return None
+
+
+def cli_actor(name: str | None = None) -> str:
+    """Who a CLI write is recorded as: the name given (``--as`` / INDUSCOPE_ACTOR), else ``cli:<OS user>``."""
+    if name:
+        return name
+    user = os_user()
+    return f"cli:{user}" if user else "cli"
+
+
+def outcome_of_status(status: int) -> str:
+    """The outcome of an HTTP answer."""
+    return "ok" if status < 400 else "denied" if status in (401, 403) else "invalid" if status < 500 else "error"
+
+
+def outcome_of_exit(code: int) -> str:
+    """The outcome of a CLI exit code (errors.py: 2 bad usage, 3 invalid data, 4 model, 5 storage,
+    6 not found, 7 auth; 70 a bug)."""
+    return {0: "ok", 2: "invalid", 3: "invalid", 6: "invalid", 7: "denied"}.get(code, "error")
+
+
+def record_cli(ws: Workspace, *, command: str, exit_code: int, actor: str | None = None,
+               target: str | None = None, detail: Any = None) -> None:
+    """One CLI write: who (``cli_actor``), the command, the object, from ``cli``, the outcome and exit code."""
+    extra = {"os_user": os_user()} if actor else {}
+    if isinstance(detail, dict):
+        extra.update(detail)
+    record(ws, action=command, outcome=outcome_of_exit(exit_code), actor=cli_actor(actor), target=target,
+           remote="cli", status=exit_code, detail=extra or None)
 
 
 def entries(ws: Workspace, *, actor: str | None = None, action: str | None = None, outcome: str | None = None,

@@ -23,15 +23,31 @@ def list_datasets(ws: Workspace | Session) -> pd.DataFrame:
     return dataset_sql.list_datasets(ws)
 
 
+def dataset_provenance(ws: Workspace | Session) -> pd.DataFrame:
+    """The datasets with their provenance: kind, name, source, unit, import time, synthetic flag, the
+    rows each holds (series rows, or the count its import recorded) and its vintages (first, last, how
+    many: a series dataset may hold several)."""
+    ds = dataset_sql.list_datasets(ws)
+    pv = dataset_sql.provenance(ws)
+    meta = [json.loads(m) if isinstance(m, str) and m else {} for m in pv["meta"]]
+    rows = [int(r) if not pd.isna(r) else (m.get("rows") or m.get("cells"))
+            for r, m in zip(pv["series_rows"], meta)]
+    extra = pd.DataFrame({"dataset_id": pv["dataset_id"], "rows": pd.array(rows, dtype="Int64"),
+                          "vintages": pd.array(pv["vintages"], dtype="Int64"),
+                          "first_vintage": pv["first_vintage"], "last_vintage": pv["last_vintage"]})
+    return ds.merge(extra, on="dataset_id", how="left")
+
+
 def get_series(ws: Workspace | Session, indicator: str, region: str | None = None, industry: str | None = None,
                price_basis: str | None = None, vintage: str | None = None,
-               start: str | None = None, end: str | None = None, limit: int = 100_000) -> pd.DataFrame:
+               start: str | None = None, end: str | None = None, limit: int = 100_000,
+               subject: str | None = "") -> pd.DataFrame:
     """Series rows as of a data vintage: for each key, the latest vintage on or before ``vintage``
-    (default: the latest)."""
+    (default: the latest); of one ``subject`` ('' = the region x industry series, None = every one)."""
     return series_as_of(ws, indicator, price_basis=price_basis,
                         regions=None if region is None else [region],
                         industries=None if industry is None else [industry],
-                        vintage=vintage, start=start, end=end, limit=limit)
+                        vintage=vintage, start=start, end=end, limit=limit, subject=subject)
 
 
 def list_enterprises(ws: Workspace | Session, region: str | None = None, industry: str | None = None,

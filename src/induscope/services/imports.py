@@ -143,9 +143,9 @@ def import_series(ws: Workspace, path: str | Path, name: str | None = None, unit
                   price_basis: str | None = None, vintage: str | None = None, replace: bool = False,
                   encoding: str = "utf-8", sheet: str | None = None, usd_cny: float | None = None,
                   on_progress: Progress | None = None) -> dict[str, Any]:
-    """Import a long series file (indicator, region, industry, period, value, unit, price_basis,
-    vintage). A point (indicator, region, industry, period, price_basis, vintage) may belong to one
-    dataset only: points already stored by another dataset are problems."""
+    """Import a long series file (indicator, region, industry, [subject,] period, value, unit,
+    price_basis, vintage). A point (indicator, region, industry, subject, period, price_basis, vintage)
+    may belong to one dataset only: points already stored by another dataset are problems."""
     from ..readers.series import KEY, read_series
 
     progress = on_progress or _noop
@@ -168,12 +168,28 @@ def import_series(ws: Workspace, path: str | Path, name: str | None = None, unit
                  vintages[0] if len(vintages) == 1 else None, False,
                  {"rows": len(df), "indicators": sorted(set(df["indicator"]))[:50], "units": units,
                   "vintages": vintages, "freq": sorted(set(df["freq"]))})
+    _refresh_figures(ws)
     progress("done", 3, 3)
     return {"dataset_id": did, "kind": "series", "source": src, "rows": len(df),
             "indicators": int(df["indicator"].nunique()), "regions": int(df["region"].nunique()),
-            "industries": int(df["industry"].nunique()), "periods": [min(df["period"]), max(df["period"])],
+            "industries": int(df["industry"].nunique()), "subjects": sorted(set(df["subject"]) - {""})[:50],
+            "periods": [min(df["period"]), max(df["period"])],
             "units": units, "vintages": vintages, "missing_values": int(df["value"].isna().sum()),
             "replaced": replaced, "notes": _monitoring_notes(df)}
+
+
+def _refresh_figures(ws: Workspace) -> None:
+    """Recompute the stored indicator figures the new data made stale (services/figures.py); the
+    import is committed already, so a failure here only leaves them to be computed when next read."""
+    from ..errors import InduscopeError
+    from . import figures
+
+    try:
+        figures.refresh(ws)
+    except InduscopeError as e:
+        import logging
+
+        logging.getLogger(__name__).warning("indicator figures not refreshed after the import: %s", e)
 
 
 def _monitoring_notes(df) -> list[str]:
@@ -205,7 +221,8 @@ def import_enterprises(ws: Workspace, path: str | Path, name: str | None = None,
     did = make_id(name or Path(path).stem)
     src = Path(path).name
     progress("writing", 1, 3)
-    with ws.writer() as con:
+    # declared: firms change no series, figures or alerts, so their caches stay valid (api/cache.py)
+    with ws.writer(touches="enterprises") as con:
         replaced = _claim(con, did, "enterprises", replace)
         if replaced:
             dataset_sql.delete_rows(con, "enterprises", did)

@@ -5,6 +5,11 @@ for every observation the newest vintage not after the one asked for). Subjects 
 as such (the nation, a macro-region, manufacturing, industry) are aggregated from their children.
 Growth is computed from constant-price levels and shown beside the published comparable-sample rate
 where one is stored; the two are never mixed (published rates cannot be derived from levels).
+
+A series may carry a ``subject`` (a park, a cluster, a key enterprise, a chain node, a free series id;
+'' = the plain region x industry series). Every function reads one subject: aggregates over members
+sum the members of that subject only, so a park's series is never added into its province's total
+(and a park's BCD total is summed from the park's own divisions).
 """
 from __future__ import annotations
 
@@ -68,21 +73,43 @@ def read_session(ws: Workspace | Session):
     return ws.session()
 
 
-def _has_exact(ws: Workspace | Session, indicator: str, region: str, industry: str) -> bool:
-    return series_sql.has_subject(ws, indicator, region, industry)
+def check_subject(subject: str | None) -> str:
+    """A subject as stored ('' for none); InputError when it is not a subject id."""
+    from ..readers.series import SUBJECT_EXPECTED, subject_ok
+
+    text = "" if subject is None else str(subject).strip()
+    if not subject_ok(text):
+        raise InputError(f"subject {subject!r}: expected {SUBJECT_EXPECTED}")
+    return text
 
 
-def _subject_codes(ws: Workspace | Session, indicator: str, region: str, industry: str) -> tuple[list[str], list[str]]:
-    if _has_exact(ws, indicator, region, industry):
+def _about(subject: str) -> str:
+    return f", subject {subject!r}" if subject else ""
+
+
+def _has_exact(ws: Workspace | Session, indicator: str, region: str, industry: str, subject: str = "") -> bool:
+    return series_sql.has_subject(ws, indicator, region, industry, subject)
+
+
+def _subject_codes(ws: Workspace | Session, indicator: str, region: str, industry: str,
+                   subject: str = "") -> tuple[list[str], list[str]]:
+    if _has_exact(ws, indicator, region, industry, subject):
         return [region], [industry]
     return _region_members(region), _industry_members(industry)
 
 
-def _basis_for_levels(ws: Workspace | Session, indicator: str, price_basis: str | None) -> str:
+def _basis_for_levels(ws: Workspace | Session, indicator: str, price_basis: str | None, subject: str = "") -> str:
     if price_basis:
         return price_basis
-    got = series_sql.price_bases(ws, indicator)
+    got = series_sql.price_bases(ws, indicator, subject=subject)
     if not got:
+        known = series_sql.subjects_of(ws, indicator)
+        if subject:
+            raise NotFoundError(f"no {indicator!r} series with subject {subject!r} in the workspace"
+                                + (f" (subjects stored: {', '.join(known[:10])})" if known else ""))
+        if known:
+            raise NotFoundError(f"indicator {indicator!r} is stored only for subjects ({', '.join(known[:10])}): "
+                                "name one (--subject, API subject=)")
         raise NotFoundError(f"no series for indicator {indicator!r} in the workspace")
     for pref in ("constant", "current", "index"):
         for b in sorted(got):
@@ -92,24 +119,23 @@ def _basis_for_levels(ws: Workspace | Session, indicator: str, price_basis: str 
 
 
 def fetch_rows(ws: Workspace | Session, indicator: str, regions: list[str], industries: list[str], price_basis: str,
-               vintage: str | None = None, periods: list[str] | None = None) -> pd.DataFrame:
-    """Stored rows (latest vintage <= ``vintage`` per observation) for codes and a price basis."""
+               vintage: str | None = None, periods: list[str] | None = None, subject: str = "") -> pd.DataFrame:
+    """Stored rows (latest vintage <= ``vintage`` per observation) for codes, a price basis and a subject."""
     rows = series_as_of(ws, indicator, price_basis=price_basis, regions=regions, industries=industries,
-                        periods=periods or None, vintage=vintage)
+                        periods=periods or None, vintage=vintage, subject=subject)
     return rows[["region", "industry", "period", "freq", "value", "unit", "vintage"]].reset_index(drop=True)
 
 
 def fetch_aggregate(ws: Workspace | Session, indicator: str, region: str, industry: str, price_basis: str,
-                    vintage: str | None = None) -> tuple[pd.Series, dict[str, str], str | None, str]:
-    """Summed levels of a subject by period; periods where a member is missing are unavailable.
-
-    Returns (levels, unavailable, vintage label, unit).
+                    vintage: str | None = None, subject: str = "") -> tuple[pd.Series, dict[str, str], str | None, str]:
+    """Summed levels of a region x industry (of one subject) by period; periods where a member is
+    missing are unavailable. Returns (levels, unavailable, vintage label, unit).
     """
-    regions, industries = _subject_codes(ws, indicator, region, industry)
-    rows = fetch_rows(ws, indicator, regions, industries, price_basis, vintage)
+    regions, industries = _subject_codes(ws, indicator, region, industry, subject)
+    rows = fetch_rows(ws, indicator, regions, industries, price_basis, vintage, subject=subject)
     if rows.empty:
         raise NotFoundError(f"no {indicator!r} rows ({price_basis}) for region {region!r}, industry "
-                            f"{industry!r}" + (f" at vintage <= {vintage}" if vintage else ""))
+                            f"{industry!r}{_about(subject)}" + (f" at vintage <= {vintage}" if vintage else ""))
     members = rows.groupby(["region", "industry"]).size().index
     expected = len(members)
     g = rows.groupby("period").agg(value=("value", "sum"), n=("value", "count"), vintage=("vintage", "max"))
@@ -121,35 +147,40 @@ def fetch_aggregate(ws: Workspace | Session, indicator: str, region: str, indust
     return levels, unavailable, (str(rows["vintage"].max()) if len(rows) else None), unit
 
 
+def _series_ref(indicator: str, region: str, industry: str, subject: str) -> str:
+    return "/".join([f"series:{indicator}", region, industry] + ([subject] if subject else []))
+
+
 def _published(ws: Workspace | Session, indicator: str, region: str, industry: str, measure: Measure,
-               vintage: str | None) -> IndicatorSeries | None:
+               vintage: str | None, subject: str = "") -> IndicatorSeries | None:
     basis = {"yoy": "growth_yoy_pct", "ytd": "growth_ytd_pct"}.get(measure)
-    if basis is None or not _has_exact(ws, indicator, region, industry):
+    if basis is None or not _has_exact(ws, indicator, region, industry, subject):
         return None
-    rows = fetch_rows(ws, indicator, [region], [industry], basis, vintage)
+    rows = fetch_rows(ws, indicator, [region], [industry], basis, vintage, subject=subject)
     if rows.empty:
         return None
     vals = pd.Series(rows["value"].to_numpy(), index=[canonical(p) for p in rows["period"]], dtype=float)
+    ref = f"{_series_ref(indicator, region, industry, subject)}/{basis}"
     return IndicatorSeries(f"{indicator}.growth_{measure}", vals, "percent", "published",
-                           str(rows["vintage"].max()), (f"series:{indicator}/{region}/{industry}/{basis}",),
+                           str(rows["vintage"].max()), (ref,),
                            meta={"note": "comparable-sample growth as published; not derivable from levels",
                                  "vintage_by_period": {canonical(p): str(v) for p, v in
                                                        zip(rows["period"], rows["vintage"])}})
 
 
 def _published_aggregated(ws: Workspace | Session, indicator: str, region: str, industry: str, measure: Measure,
-                          level_basis: str, vintage: str | None) -> IndicatorSeries | None:
+                          level_basis: str, vintage: str | None, subject: str = "") -> IndicatorSeries | None:
     """The NBS way of aggregating published rates: members' published growth weighted by their
     base-period levels (YoY: the same period a year earlier; YTD: the cumulative level of the same
     months a year earlier). A period is shown only when every member has both."""
-    if _has_exact(ws, indicator, region, industry):
+    if _has_exact(ws, indicator, region, industry, subject):
         return None
     regions, industries = _region_members(region), _industry_members(industry)
     rates = fetch_rows(ws, indicator, regions, industries, {"yoy": "growth_yoy_pct", "ytd": "growth_ytd_pct"}[measure],
-                       vintage)
+                       vintage, subject=subject)
     if rates.empty:
         return None
-    levels = fetch_rows(ws, indicator, regions, industries, level_basis, vintage)
+    levels = fetch_rows(ws, indicator, regions, industries, level_basis, vintage, subject=subject)
     if levels.empty:
         return None
     # January-February merge of levels (a stored January joins February)
@@ -203,25 +234,28 @@ def _window(s: IndicatorSeries, start: str | None, end: str | None) -> Indicator
 @one_snapshot
 def indicator_growth(ws: Workspace | Session, indicator: str = "value_added", *, region: str = "000000",
                      industry: str = "BCD", measure: Measure = "yoy", vintage: str | None = None,
-                     price_basis: str | None = None, start: str | None = None, end: str | None = None
-                     ) -> IndicatorBundle:
-    """Growth of an indicator for a region and industry: derived from levels (constant prices where
-    stored; current prices for nominal indicators such as profits or export delivery value), and
-    the published rate beside it when one is stored for exactly this subject."""
+                     price_basis: str | None = None, start: str | None = None, end: str | None = None,
+                     subject: str = "") -> IndicatorBundle:
+    """Growth of an indicator for a region and industry (and ``subject``: a park's, a cluster's, a key
+    enterprise's own series; '' = the region x industry series): derived from levels (constant prices
+    where stored; current prices for nominal indicators such as profits or export delivery value), and
+    the published rate beside it when one is stored for exactly this series."""
     if measure not in ("yoy", "ytd", "two_year"):
         raise InputError(f"measure must be yoy, ytd or two_year, got {measure!r}")
+    subject = check_subject(subject)
+    head = {"indicator": indicator, "region": region, "industry": industry, "subject": subject}
     try:
-        basis = _basis_for_levels(ws, indicator, price_basis)
+        basis = _basis_for_levels(ws, indicator, price_basis, subject)
     except NotFoundError:
         # published rates without levels (what a department mostly has): shown as published
-        pub = _published(ws, indicator, region, industry, measure, vintage) if price_basis is None else None
+        pub = _published(ws, indicator, region, industry, measure, vintage, subject) if price_basis is None else None
         if pub is None:
             raise
-        return IndicatorBundle({"indicator": indicator, "region": region, "industry": industry, "measure": measure,
+        return IndicatorBundle({**head, "measure": measure,
                                 "vintage": vintage or "latest", "price_basis": None, "level_unit": None},
                                (_window(pub, start, end),))
-    levels, una, vint, unit = fetch_aggregate(ws, indicator, region, industry, basis, vintage)
-    src = (f"series:{indicator}/{region}/{industry}/{basis}",)
+    levels, una, vint, unit = fetch_aggregate(ws, indicator, region, industry, basis, vintage, subject)
+    src = (f"{_series_ref(indicator, region, industry, subject)}/{basis}",)
     fn = {"yoy": yoy, "ytd": ytd, "two_year": two_year_average}[measure]
     derived = fn(levels, name=f"{indicator}.growth_{measure}", vintage=vint, inputs=src)
     if una:
@@ -237,14 +271,14 @@ def indicator_growth(ws: Workspace | Session, indicator: str = "value_added", *,
         derived = IndicatorSeries(derived.name, derived.values, derived.unit, derived.basis, max(used_v),
                                   derived.inputs, derived.unavailable, derived.meta)
     out = [derived]
-    pub = _published(ws, indicator, region, industry, measure, vintage)
+    pub = _published(ws, indicator, region, industry, measure, vintage, subject)
     if pub is not None:
         out.append(_window(pub, start, end))
     elif measure in ("yoy", "ytd"):
-        agg = _published_aggregated(ws, indicator, region, industry, measure, basis, vintage)
+        agg = _published_aggregated(ws, indicator, region, industry, measure, basis, vintage, subject)
         if agg is not None:
             out.append(_window(agg, start, end))
-    query = {"indicator": indicator, "region": region, "industry": industry, "measure": measure,
+    query = {**head, "measure": measure,
              "vintage": vintage or "latest", "price_basis": basis, "level_unit": unit}
     return IndicatorBundle(query, tuple(out))
 
@@ -275,9 +309,10 @@ def _part_of(by: str) -> dict[str, str]:
 def contribution_breakdown(ws: Workspace | Session, period: str, indicator: str = "value_added", *,
                            by: str = "section", region: str = "000000", industry: str = "BCD",
                            measure: Literal["yoy", "ytd"] = "yoy", vintage: str | None = None,
-                           price_basis: str | None = None) -> ContributionResult:
+                           price_basis: str | None = None, subject: str = "") -> ContributionResult:
     """Contribution rate (%) and pull (points) of each part (``by`` division, section, province or
-    macro-region) to the growth of the subject in ``period`` (YoY or year-to-date), at constant prices."""
+    macro-region) to the growth of the whole in ``period`` (YoY or year-to-date), at constant prices.
+    With ``subject`` the parts are that subject's own series (a park's divisions)."""
     if by not in _BY:
         raise InputError(f"by must be one of {', '.join(_BY)}, got {by!r}")
     if measure not in ("yoy", "ytd"):
@@ -286,15 +321,16 @@ def contribution_breakdown(ws: Workspace | Session, period: str, indicator: str 
         p = parse_period(period)
     except ValueError as e:
         raise InputError(str(e)) from None
-    basis = _basis_for_levels(ws, indicator, price_basis)
+    subject = check_subject(subject)
+    basis = _basis_for_levels(ws, indicator, price_basis, subject)
     regions, industries = _region_members(region), _industry_members(industry)
     wanted_cur, wanted_base = _measure_periods(p, measure)
     # only the periods needed (and January, merged into January-February where stored separately)
     need = wanted_cur + wanted_base
     need += [f"{x[:4]}-01" for x in need if x.endswith("-02")]
-    rows = fetch_rows(ws, indicator, regions, industries, basis, vintage, periods=need)
+    rows = fetch_rows(ws, indicator, regions, industries, basis, vintage, periods=need, subject=subject)
     if rows.empty:
-        raise NotFoundError(f"no {indicator!r} rows for region {region!r}, industry {industry!r} in "
+        raise NotFoundError(f"no {indicator!r} rows for region {region!r}, industry {industry!r}{_about(subject)} in "
                             f"{', '.join(wanted_cur + wanted_base)}")
     rows["period"] = rows["period"].map(canonical)
     key = "industry" if by in ("division", "section") else "region"
@@ -324,7 +360,7 @@ def contribution_breakdown(ws: Workspace | Session, period: str, indicator: str 
     Y0 = wide[wanted_base].sum(axis=1).groupby(keys.to_numpy()).sum().to_dict()
     res = ContributionModel(pd.Series(Y0), pd.Series(Y1)).run()
     meta = {"indicator": indicator, "period": p.label, "measure": measure, "by": by, "region": region,
-            "industry": industry, "price_basis": basis, "vintage": max(vints) if vints else None,
+            "industry": industry, "subject": subject, "price_basis": basis, "vintage": max(vints) if vints else None,
             "base_periods": wanted_base, "periods": wanted_cur}
     return ContributionResult(res.g, res.s0, res.contribution, res.pull, res.g_whole, res.exhaustive,
                               res.unavailable, meta)

@@ -437,3 +437,96 @@ def alternatives(links: str | Path | None = None, firms: str | Path | None = Non
                             costs=costs, eps=eps, engine=engine)
     return find(cascade, failed, customer=customer, top=top, evaluate=evaluate, weights=weights,
                 spare_share=spare_share)
+
+
+# ---------------------------------------------------------------------------------------------
+# a firm's neighbourhood, hidden critical firms from a stored ESRI ranking (dashboard reads)
+# ---------------------------------------------------------------------------------------------
+def neighbourhood(ws: "Workspace", firm: str, *, hops: int = 1, limit: int = 60) -> dict[str, Any]:
+    """The suppliers and customers of ``firm`` up to ``hops`` links away in the workspace's supply
+    links (summed over products), at most ``limit`` firms: nearer hops first, and within a hop the
+    firms with the largest link to the hop before. Nodes carry hop, side (supplier / customer /
+    both, seen from the firm) and the enterprise's name, industry, region and revenue."""
+    from ..errors import NotFoundError
+    from ..store import networks as network_sql
+
+    if not 1 <= int(hops) <= 3:
+        raise InputError(f"hops: expected 1 to 3, got {hops}")
+    if not 2 <= int(limit) <= 500:
+        raise InputError(f"limit: expected 2 to 500 firms, got {limit}")
+    with ws.session() as s:
+        firms = network_sql.network_firms(s)
+        links = network_sql.aggregated_links(s)
+    firm = str(firm).strip()
+    known = set(firms["firm"].astype(str))
+    if firm not in known:
+        raise NotFoundError(f"no enterprise {firm[:40]!r} in the workspace (firm ids look like "
+                            f"{firms['firm'].iloc[0] if len(firms) else 'F000001'})")
+    links = links.assign(supplier=links["supplier"].astype(str), customer=links["customer"].astype(str))
+    hop: dict[str, int] = {firm: 0}
+    side: dict[str, set[str]] = {firm: {"focus"}}
+    frontier = [firm]
+    truncated = False
+    for h in range(1, int(hops) + 1):
+        if not frontier:
+            break
+        front = set(frontier)
+        up = links[links["customer"].isin(front) & ~links["supplier"].isin(hop)]
+        down = links[links["supplier"].isin(front) & ~links["customer"].isin(hop)]
+        cand = pd.concat([pd.DataFrame({"firm": up["supplier"], "value": up["value"], "side": "supplier"}),
+                          pd.DataFrame({"firm": down["customer"], "value": down["value"], "side": "customer"})])
+        if cand.empty:
+            break
+        best = cand.groupby("firm").agg(value=("value", "sum"), sides=("side", lambda x: set(x)))
+        best = best.sort_values("value", ascending=False, kind="stable")
+        room = int(limit) - len(hop)
+        if len(best) > room:
+            truncated = True
+            best = best.head(max(room, 0))
+        frontier = []
+        for f, row in best.iterrows():
+            hop[str(f)] = h
+            side[str(f)] = set(row["sides"])
+            frontier.append(str(f))
+        if truncated:
+            break
+    keep = set(hop)
+    edges = links[links["supplier"].isin(keep) & links["customer"].isin(keep)]
+    info = firms.assign(firm=firms["firm"].astype(str)).set_index("firm")
+    nodes = []
+    for f, h in sorted(hop.items(), key=lambda kv: (kv[1], kv[0])):
+        r = info.loc[f]
+        sd = side[f]
+        nodes.append({"firm": f, "name": str(r["name"]), "industry": str(r["industry"]), "region": str(r["region"]),
+                      "revenue": None if pd.isna(r["revenue"]) else float(r["revenue"]), "hop": h,
+                      "side": "focus" if h == 0 else ("both" if len(sd) > 1 else next(iter(sd)))})
+    return {"firm": firm, "hops": int(hops), "limit": int(limit), "truncated": truncated, "nodes": nodes,
+            "edges": [{"supplier": a, "customer": b, "value": float(v)}
+                      for a, b, v in edges[["supplier", "customer", "value"]].itertuples(index=False)]}
+
+
+def hidden_critical_firms(ws: "Workspace", esri: "pd.DataFrame", *, table_id: str | None = None,
+                          esri_quantile: float = 0.95, size_quantile: float = 0.5) -> pd.DataFrame:
+    """Hidden critical firms (top ESRI, small size) of the workspace's network from an ESRI ranking
+    computed earlier (columns firm, esri: a ``network_esri`` job's result), with the firms' names.
+    The ranking must cover every firm of the network as it is now."""
+    from ..core.network import chokepoints as cp
+
+    for q, what in ((esri_quantile, "esri_quantile"), (size_quantile, "size_quantile")):
+        if not 0.0 <= q <= 1.0:
+            raise InputError(f"{what}: expected a share in [0, 1], got {q}")
+    if not {"firm", "esri"} <= set(esri.columns):
+        raise InputError("the ESRI ranking needs the columns firm and esri")
+    inputs = load_inputs(ws=ws, table_id=table_id)
+    net = inputs.network
+    by_firm = pd.Series(pd.to_numeric(esri["esri"], errors="coerce").to_numpy(),
+                        index=esri["firm"].astype(str)).groupby(level=0).first()
+    vec = by_firm.reindex(list(map(str, net.firms)))
+    if vec.isna().any():
+        missing = vec.index[vec.isna()].tolist()
+        raise InputError(f"the ESRI ranking does not cover {len(missing)} firm(s) of the network as it is now "
+                         f"(e.g. {', '.join(missing[:3])}): run all-firm ESRI again")
+    df = cp.hidden_critical(net, vec.to_numpy(dtype=float), esri_quantile=esri_quantile,
+                            size_quantile=size_quantile)
+    df.insert(1, "name", df["firm"].astype(str).map(inputs.firm_names).fillna(""))
+    return df

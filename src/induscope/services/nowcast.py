@@ -25,6 +25,10 @@ from ..store.series import indicator_names, latest_monthly_period
 from . import indicators as ind
 
 MODEL_NAMES = ("bridge", "factor", "ar", "random_walk", "dfm")
+#: the default model, chosen by the rule of bench/bench_nowcast.py (lowest RMSE over the FRED-MD
+#: validation period 1990-1999, before the 2000-2019 test period; docs/nowcast.md): the ridge bridge
+#: (a test checks it against bench/results/nowcast.json)
+DEFAULT_MODEL = "bridge"
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 TARGET = "target"
 
@@ -124,7 +128,7 @@ def _model(name: str) -> Callable:
 
 
 def nowcast(ws: Workspace, indicator: str = "value_added", *, region: str = "000000", industry: str = "BCD",
-            period: str | None = None, day: float = 1.0, model: str = "bridge",
+            period: str | None = None, day: float = 1.0, model: str = DEFAULT_MODEL,
             predictors: Sequence[str] | None = None, lags: Mapping[str, float] | None = None,
             with_news: bool = False) -> NowcastReport:
     """Nowcast the YoY growth of ``indicator`` for ``period`` as of ``day`` days after its end
@@ -178,7 +182,7 @@ def nowcast(ws: Workspace, indicator: str = "value_added", *, region: str = "000
                          tuple(notes + detail_notes))
 
 
-def next_month(src: Any, indicator: str, region: str, industry: str, model: str = "bridge",
+def next_month(src: Any, indicator: str, region: str, industry: str, model: str = DEFAULT_MODEL,
                published_through: str | None = None):
     """The nowcast of the month after the last published one from what the workspace holds now, or
     None when no predictor reaches that month (used by the scan for "expected" alerts).

@@ -22,13 +22,27 @@ def sut_requirements(make_path: str | Path, use_path: str | Path, *, scrap: str 
     """Direct and total requirements tables from make and use files (BEA's derivation).
 
     ``layout``: 'wide' (MAKE/USE matrices) or 'bea' (BEA's published long files)."""
+    return derive_requirements(read_sut(make_path, use_path, scrap=scrap, technology=technology, layout=layout))
+
+
+def read_sut(make_path: str | Path, use_path: str | Path, *, scrap: str | None = None,
+             technology: str = "industry", layout: str = "wide") -> dict:
+    """Read and check the files (every problem at once): the inputs of ``derive_requirements``, picklable
+    (a background job reads in the web process and derives in a worker)."""
     if technology not in TECHNOLOGIES:
         raise InputError(f"--technology must be one of {', '.join(TECHNOLOGIES)}, got {technology!r}")
     if layout not in ("wide", "bea"):
         raise InputError(f"--layout must be one of wide, bea, got {layout!r}")
     reader = read_make_use if layout == "wide" else read_bea_make_use
     V, U, industries, commodities = reader(make_path, use_path, scrap)
-    return SupplyUseModel(V, U, industries, commodities, scrap=scrap, technology=technology).run()
+    return {"V": V, "U": U, "industries": industries, "commodities": commodities, "scrap": scrap,
+            "technology": technology}
+
+
+def derive_requirements(inputs: dict) -> SupplyUseResult:
+    """The requirements tables from what ``read_sut`` read."""
+    return SupplyUseModel(inputs["V"], inputs["U"], inputs["industries"], inputs["commodities"],
+                          scrap=inputs["scrap"], technology=inputs["technology"]).run()
 
 
 def write_requirements(result: SupplyUseResult, out_dir: str | Path, *, force: bool = False) -> list[Path]:

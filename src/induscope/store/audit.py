@@ -12,7 +12,7 @@ COLUMNS = ["seq", "at_time", "actor", "role", "action", "target", "remote", "out
 
 
 def append(ws: Workspace, entry: dict[str, Any]) -> None:
-    with ws.writer() as con:
+    with ws.writer(touches="audit") as con:
         con.execute("INSERT INTO audit_log (actor, role, action, target, remote, outcome, status, detail) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [entry.get("actor"), entry.get("role"), entry["action"], entry.get("target"),

@@ -22,6 +22,16 @@ def list_datasets(src: Source) -> pd.DataFrame:
                             "FROM datasets ORDER BY imported_at, dataset_id")
 
 
+def provenance(src: Source) -> pd.DataFrame:
+    """Per dataset, what its import recorded (``meta``, JSON text) and, for series, the rows and the
+    vintages stored (a series dataset may hold many vintages; its ``datasets.vintage`` then is NULL)."""
+    return query_frame(src, "SELECT d.dataset_id, d.meta, s.n AS series_rows, s.vintages, s.first_vintage, "
+                            "s.last_vintage FROM datasets d LEFT JOIN (SELECT dataset_id, count(*) AS n, "
+                            "count(DISTINCT vintage) AS vintages, min(vintage) AS first_vintage, "
+                            "max(vintage) AS last_vintage FROM series GROUP BY dataset_id) s USING (dataset_id) "
+                            "ORDER BY d.imported_at, d.dataset_id")
+
+
 def kind_of(src: Source, dataset_id: str) -> str | None:
     """The kind of the dataset ``dataset_id`` (None when there is none)."""
     got = query_rows(src, "SELECT kind FROM datasets WHERE dataset_id = ?", [dataset_id])

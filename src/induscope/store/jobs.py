@@ -20,7 +20,7 @@ def _dumps(v: Any) -> str | None:
 
 
 def insert(ws: Workspace, job_id: str, kind: str, params: dict, owner: str, runner: str) -> None:
-    with ws.writer() as con:
+    with ws.writer(touches="jobs") as con:
         con.execute("INSERT INTO jobs (job_id, kind, params, owner, runner, state) VALUES (?, ?, ?, ?, ?, 'queued')",
                     [job_id, kind, _dumps(params), owner, runner])
 
@@ -36,14 +36,14 @@ def update(ws: Workspace, job_id: str, **fields: Any) -> None:
             continue
         sets.append(f"{k} = ?")
         params.append(_dumps(v) if k == "result" else v)
-    with ws.writer() as con:
+    with ws.writer(touches="jobs") as con:
         con.execute(f"UPDATE jobs SET {', '.join(sets)} WHERE job_id = ?", params + [job_id])
 
 
 def finish(ws: Workspace, job_id: str, state: str, *, result: Any = None, error: str | None = None,
            message: str | None = None, progress: float | None = None) -> None:
     """Move a job that is still active to a final state (a job already final stays as it is)."""
-    with ws.writer() as con:
+    with ws.writer(touches="jobs") as con:
         con.execute("UPDATE jobs SET state = ?, result = ?, error = ?, message = coalesce(?, message), "
                     "progress = coalesce(?, progress), finished_at = current_timestamp "
                     "WHERE job_id = ? AND state IN ('queued', 'running')",
@@ -52,7 +52,7 @@ def finish(ws: Workspace, job_id: str, state: str, *, result: Any = None, error:
 
 def progress(ws: Workspace, job_id: str, fraction: float, message: str) -> None:
     """A progress report: the job is running (from its first report on)."""
-    with ws.writer() as con:
+    with ws.writer(touches="jobs") as con:
         con.execute("UPDATE jobs SET state = 'running', progress = ?, message = ?, "
                     "started_at = coalesce(started_at, current_timestamp) "
                     "WHERE job_id = ? AND state IN ('queued', 'running')", [fraction, message, job_id])
@@ -98,7 +98,7 @@ def active(ws: Workspace) -> list[dict[str, Any]]:
 
 
 def request_cancel(ws: Workspace, job_id: str) -> bool:
-    with ws.writer() as con:
+    with ws.writer(touches="jobs") as con:
         rows = con.execute("UPDATE jobs SET cancel = TRUE WHERE job_id = ? AND state IN ('queued', 'running') "
                            "RETURNING job_id", [job_id]).fetchall()
     return bool(rows)
@@ -107,7 +107,7 @@ def request_cancel(ws: Workspace, job_id: str) -> bool:
 def mark_interrupted(ws: Workspace, job_ids: list[str]) -> int:
     if not job_ids:
         return 0
-    with ws.writer() as con:
+    with ws.writer(touches="jobs") as con:
         rows = con.execute(f"UPDATE jobs SET state = 'interrupted', finished_at = current_timestamp, "
                            "message = 'the server stopped while this job ran; submit it again' "
                            f"WHERE state IN ('queued', 'running') AND job_id IN ({', '.join('?' for _ in job_ids)}) "

@@ -52,3 +52,40 @@ def reports_as_of(con, metric: str, vintage: str | None = None, firms: Sequence[
            (f" AND firm_id IN ({', '.join('?' for _ in firms)})" if firms else "") +
            " QUALIFY row_number() OVER (PARTITION BY firm_id, period ORDER BY vintage DESC) = 1")
     return con.execute(sql, [metric] + ([vintage] if vintage else []) + list(firms or [])).df()
+
+
+def submissions_by_month(con, last: str, months: int = 24) -> pd.DataFrame:
+    """Firms and reports received per month (monthly and daily reports), the ``months`` months up to ``last``."""
+    return con.execute("""
+        SELECT substr(period, 1, 7) AS month, count(DISTINCT firm_id) AS firms, count(*) AS reports
+        FROM operating_reports WHERE substr(period, 1, 7) <= ?
+        GROUP BY 1 ORDER BY 1 DESC LIMIT ?""", [last, months]).df().iloc[::-1].reset_index(drop=True)
+
+
+def latest_month(con) -> str | None:
+    row = con.execute("SELECT max(substr(period, 1, 7)) FROM operating_reports").fetchall()
+    return row[0][0] if row and row[0][0] else None
+
+
+def submission_status(con, month: str) -> pd.DataFrame:
+    """Every firm expected to report in ``month`` (it reported before or in that month, or a watch
+    list follows it) with what it sent for the month: metrics, reports, last submission time, and its
+    latest reported month up to ``month``."""
+    return con.execute("""
+        WITH expected AS (
+            SELECT DISTINCT firm_id FROM operating_reports WHERE substr(period, 1, 7) <= ?
+            UNION SELECT code FROM watch_items WHERE kind = 'enterprise'),
+        sent AS (
+            SELECT firm_id, count(DISTINCT metric) AS metrics, count(*) AS reports,
+                   max(submitted_at) AS submitted_at
+            FROM operating_reports WHERE substr(period, 1, 7) = ? GROUP BY firm_id),
+        last AS (
+            SELECT firm_id, max(substr(period, 1, 7)) AS last_month, arg_max(region, period) AS region,
+                   arg_max(industry, period) AS industry
+            FROM operating_reports WHERE substr(period, 1, 7) <= ? GROUP BY firm_id)
+        SELECT e.firm_id, en.name, coalesce(en.region, l.region) AS region,
+               coalesce(en.industry, l.industry) AS industry, coalesce(s.metrics, 0) AS metrics,
+               coalesce(s.reports, 0) AS reports, s.submitted_at, l.last_month
+        FROM expected e LEFT JOIN sent s USING (firm_id) LEFT JOIN last l USING (firm_id)
+        LEFT JOIN enterprises en USING (firm_id)
+        ORDER BY (s.reports IS NULL) DESC, e.firm_id""", [month, month, month]).df()

@@ -291,6 +291,43 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         dataset_id  VARCHAR
     );
     """),
+    (14, "series: an optional subject (park, cluster, enterprise, chain node, free id) in the series key", """
+    -- DuckDB cannot alter a primary key: build the new table, copy, drop, rename (one transaction)
+    CREATE TABLE series_v14 (
+        dataset_id  VARCHAR NOT NULL,
+        indicator   VARCHAR NOT NULL,
+        region      VARCHAR NOT NULL,
+        industry    VARCHAR NOT NULL,
+        subject     VARCHAR NOT NULL DEFAULT '',  -- '' = the region x industry series itself
+        period      VARCHAR NOT NULL,
+        freq        VARCHAR NOT NULL,
+        value       DOUBLE,
+        unit        VARCHAR NOT NULL,
+        price_basis VARCHAR NOT NULL,
+        vintage     VARCHAR NOT NULL,
+        PRIMARY KEY (indicator, region, industry, subject, period, price_basis, vintage)
+    );
+    INSERT INTO series_v14 (dataset_id, indicator, region, industry, subject, period, freq, value, unit,
+                            price_basis, vintage)
+        SELECT dataset_id, indicator, region, industry, '', period, freq, value, unit, price_basis, vintage
+        FROM series;
+    DROP TABLE series;
+    ALTER TABLE series_v14 RENAME TO series;
+    """),
+    (15, "figures: indicator figures computed once per data version and served from the store", """
+    CREATE TABLE figures (
+        kind         VARCHAR NOT NULL,          -- growth / contribution / headline
+        indicator    VARCHAR NOT NULL,
+        region       VARCHAR NOT NULL,
+        industry     VARCHAR NOT NULL,
+        subject      VARCHAR NOT NULL DEFAULT '',
+        params       VARCHAR NOT NULL,          -- the other arguments, canonical JSON
+        data_version BIGINT NOT NULL,           -- the workspace's data version they were computed from
+        payload      JSON NOT NULL,             -- the figures as the API serves them
+        computed_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        PRIMARY KEY (kind, indicator, region, industry, subject, params)
+    );
+    """),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -47,7 +47,7 @@ def list_users(ws: Workspace) -> pd.DataFrame:
 
 def insert_user(ws: Workspace, name: str, role: str, enterprises: list[str], password_hash: str | None,
                 *, replace: bool = False) -> None:
-    with ws.writer() as con:
+    with ws.writer(touches="access") as con:
         if replace:
             con.execute("DELETE FROM users WHERE name = ?", [name])
         con.execute("INSERT INTO users (name, role, enterprises, password_hash) VALUES (?, ?, ?, ?)",
@@ -55,7 +55,7 @@ def insert_user(ws: Workspace, name: str, role: str, enterprises: list[str], pas
 
 
 def set_disabled(ws: Workspace, name: str, disabled: bool) -> int:
-    with ws.writer() as con:
+    with ws.writer(touches="access") as con:
         n = con.execute("UPDATE users SET disabled = ? WHERE name = ? RETURNING name", [disabled, name]).fetchall()
         if disabled:
             con.execute("UPDATE api_tokens SET revoked_at = current_timestamp "
@@ -65,7 +65,7 @@ def set_disabled(ws: Workspace, name: str, disabled: bool) -> int:
 
 def insert_token(ws: Workspace, token_id: str, user_name: str, secret_hash: str, expires_at: datetime,
                  label: str | None) -> None:
-    with ws.writer() as con:
+    with ws.writer(touches="access") as con:
         con.execute("INSERT INTO api_tokens (token_id, user_name, secret_hash, label, expires_at) "
                     "VALUES (?, ?, ?, ?, ?)", [token_id, user_name, secret_hash, label, expires_at])
 
@@ -98,7 +98,7 @@ def list_tokens(ws: Workspace, user_name: str | None = None) -> pd.DataFrame:
 
 
 def revoke_token(ws: Workspace, token_id: str) -> int:
-    with ws.writer() as con:
+    with ws.writer(touches="access") as con:
         rows = con.execute("UPDATE api_tokens SET revoked_at = current_timestamp "
                            "WHERE token_id = ? AND revoked_at IS NULL RETURNING token_id", [token_id]).fetchall()
     return len(rows)

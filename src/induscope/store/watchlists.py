@@ -70,8 +70,9 @@ def has_indicator(con, indicator: str) -> bool:
 
 
 def first_series(con, indicator: str) -> tuple[str, str, str] | None:
-    """(region, industry, price basis) of one stored series of an indicator (the PMI has one)."""
-    rows = con.execute("SELECT region, industry, price_basis FROM series WHERE indicator = ? "
+    """(region, industry, price basis) of one stored series of an indicator without a subject (the
+    national PMI; a park's own PMI-like index is watched by naming it)."""
+    rows = con.execute("SELECT region, industry, price_basis FROM series WHERE indicator = ? AND subject = '' "
                        "ORDER BY region, industry, price_basis LIMIT 1", [indicator]).fetchall()
     return tuple(rows[0]) if rows else None
 

@@ -24,6 +24,21 @@ Concurrency, and the trade-off it brings. DuckDB lets one process open a databas
   from several processes run side by side. The price of in-place writes is that a long import
   makes other processes' reads wait for it (the old copy-and-rename let them read the old file).
 
+Keeping the instance open. A process keeps its instance open between sessions (opening a 100 MB
+file costs tens of milliseconds, a read-write close a checkpoint), and a watcher thread closes it
+when idle as soon as another process needs the file: a writer elsewhere holds ``.writer.lock``, or
+(for a read-write instance left open after this process's write) a reader elsewhere waits, which it
+signals with a shared lock on ``.reader.wait``. While such a process waits, no new session starts
+here (``draining``), so neither writers nor readers elsewhere are starved.
+
+The data version. Every committed write bumps a counter in ``.version`` (JSON, written atomically
+by the writer while it holds the lock): ``seq`` and, per *domain* the write declared it touches
+(``ws.writer(touches="audit")``; undeclared writes touch ``"*"``, i.e. everything), the ``seq`` of
+its last write. :meth:`Workspace.data_version` reads it without opening DuckDB, so a web worker can
+keep caches valid until the data they depend on changes. The stamp is marked ``pending`` before
+COMMIT and settled after it; a stamp left pending by a writer that died (no lock held) counts as
+changed, so no process keeps serving what the dead writer may have replaced.
+
 Sessions: ``with ws.session() as s:`` gives one read transaction (one snapshot) for every query of a
 request or command; a session opened while another on the same workspace is active in the same
 context joins it, so nested service calls see the same snapshot. A write cannot start inside a read
@@ -31,6 +46,7 @@ session of the same workspace (DuckDB cannot turn a read-only instance read-writ
 """
 from __future__ import annotations
 
+import atexit
 import contextvars
 import fcntl
 import json
@@ -50,6 +66,10 @@ from .schema import CURRENT_VERSION, MIGRATIONS
 DB_NAME = "workspace.duckdb"
 DEFAULT_LOCK_TIMEOUT = 30.0
 _POLL = 0.02  # seconds between two attempts while waiting
+#: an instance nobody in this process used for this long is closed (its watcher thread ends with it):
+#: a server in use keeps its instance, while a process that touched many workspaces (a test session,
+#: a script) does not keep one open instance and one polling thread per workspace for ever
+IDLE_CLOSE = 5.0
 
 #: called once when a reader or writer starts waiting: (what it waits for, seconds it will wait)
 OnWait = Callable[[str, float], None]
@@ -68,6 +88,65 @@ class _Root:
         self.writer_waiting = False       # this process's writer holds the lock, waits for readers
         self.draining = False             # a writer elsewhere waits: admit no new session here
         self.verified: tuple[int, int] | None = None  # (inode, version) known current
+        self.own_lock = 0                 # this process holds .writer.lock (a writer of ours)
+        self.cursors: set = set()         # the sessions' cursors (interrupted at exit)
+        self.watching = False             # the watcher thread runs
+        self.uses = 0                     # sessions and writers started (the watcher sees activity)
+        self.wait_fd: int | None = None   # shared lock on .reader.wait while we wait to open
+        self.lock = path.parent / ".writer.lock"
+        self.reader_wait = path.parent / ".reader.wait"
+
+    def wanted_elsewhere(self) -> bool:
+        """Whether another process waits for this instance to close (call with ``cond`` held)."""
+        if self.own_lock == 0 and _lock_held_elsewhere(self.lock):
+            return True
+        return self.mode == "rw" and _shared_held_elsewhere(self.reader_wait)
+
+    def watch(self) -> None:
+        """Start the watcher (with ``cond`` held): it closes the idle instance when another process
+        needs the file, and marks a busy one draining so that it closes after its last session."""
+        if self.watching:
+            return
+        self.watching = True
+        self.watcher = threading.Thread(target=self._watch, name="induscope-workspace-watch", daemon=True)
+        self.watcher.start()
+
+    def _watch(self) -> None:
+        with self.cond:
+            try:
+                seen, idle_since = self.uses, time.monotonic()
+                while self.con is not None and not _EXITING:
+                    if self.uses != seen or self.users > 0:
+                        seen, idle_since = self.uses, time.monotonic()
+                    if not self.writer and not self.writer_waiting and self.own_lock == 0:
+                        if self.users == 0:
+                            if self.wanted_elsewhere():
+                                self.close()
+                                self.cond.notify_all()
+                                break
+                            if time.monotonic() - idle_since >= IDLE_CLOSE:
+                                self.close(checkpoint=True)  # nobody waits: merge the WAL on the way out
+                                self.cond.notify_all()
+                                break
+                        elif not self.draining and self.wanted_elsewhere():
+                            self.draining = True
+                    self.cond.wait(_POLL)
+            finally:
+                self.watching = False
+
+    def wait_signal(self, on: bool) -> None:
+        """Hold (or drop) a shared lock on ``.reader.wait``: tells a process that keeps a read-write
+        instance open that a reader here waits for it."""
+        if on and self.wait_fd is None:
+            try:
+                fd = os.open(self.reader_wait, os.O_CREAT | os.O_RDWR, 0o644)
+            except OSError:
+                return
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            self.wait_fd = fd
+        elif not on and self.wait_fd is not None:
+            fd, self.wait_fd = self.wait_fd, None
+            os.close(fd)  # drops the lock
 
     def open(self, mode: str) -> bool:
         """Try to open the instance; False when another process holds a conflicting lock."""
@@ -79,19 +158,68 @@ class _Root:
             raise _storage_error(e, self.path) from None
         except duckdb.Error as e:
             raise _storage_error(e, self.path) from None
+        if mode == "rw":
+            # the instance closes whenever another process needs the file: a checkpoint at each
+            # close would cost tens of milliseconds per hand-over, so the WAL (committed and durable
+            # already) is checkpointed when it grows past DuckDB's threshold, and at exit
+            self.con.execute("PRAGMA disable_checkpoint_on_shutdown")
         self.mode = mode
+        self.watch()
         return True
 
-    def close(self) -> None:
-        con, self.con, self.mode, self.draining = self.con, None, None, False
+    def close(self, checkpoint: bool = False) -> None:
+        con, mode = self.con, self.mode
+        self.con, self.mode, self.draining = None, None, False
         if con is not None:
-            con.close()  # a read-write instance checkpoints here (work in proportion to the WAL)
+            if checkpoint and mode == "rw":
+                try:
+                    con.execute("CHECKPOINT")
+                except duckdb.Error:
+                    pass  # the WAL stays; the next open replays it
+            con.close()
 
 
 _ROOTS: dict[str, _Root] = {}
 _ROOTS_LOCK = threading.Lock()
 #: sessions active in this context (thread / task): workspace file -> Session
 _ACTIVE: contextvars.ContextVar[dict[str, "Session"]] = contextvars.ContextVar("induscope_sessions", default={})
+
+
+_EXITING = False
+
+
+def _close_all() -> None:
+    """At exit: close every instance kept open (a read-write one checkpoints) and end the watchers,
+    before the interpreter tears down the threads DuckDB's destructor would otherwise race with."""
+    global _EXITING
+    _EXITING = True
+    for r in list(_ROOTS.values()):
+        with r.cond:
+            # a daemon thread still reading (a warm-up, a pump) would be torn down inside DuckDB:
+            # interrupt its query and wait a little for its session to end
+            for c in list(r.cursors):
+                try:
+                    c.interrupt()
+                except duckdb.Error:
+                    pass
+            end = time.monotonic() + 5
+            while r.users > 0 and not r.writer and time.monotonic() < end:
+                r.cond.wait(_POLL)
+            if r.con is not None and r.users == 0:
+                if r.mode == "rw":
+                    try:
+                        r.con.execute("CHECKPOINT")  # leave the file whole for copies and backups
+                    except duckdb.Error:
+                        pass
+                r.close()
+            r.cond.notify_all()
+    for r in list(_ROOTS.values()):
+        w = getattr(r, "watcher", None)
+        if w is not None and w.is_alive():
+            w.join(timeout=2)
+
+
+atexit.register(_close_all)
 
 
 def _root(path: Path) -> _Root:
@@ -106,6 +234,21 @@ def _root(path: Path) -> _Root:
 def _storage_error(e: Exception, path: Path) -> StorageError:
     msg = str(e).replace(str(path), path.name).replace(str(path.parent), "<workspace>")
     return StorageError(f"the workspace database cannot be opened: {msg.splitlines()[0]}", where=str(path.parent))
+
+
+def _shared_held_elsewhere(lock: Path) -> bool:
+    """Whether some process holds a shared lock on ``lock`` (a reader waiting for the file)."""
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _lock_held_elsewhere(lock: Path) -> bool:
@@ -152,6 +295,10 @@ class Session:
     def session(self) -> Iterator["Session"]:
         yield self  # already one snapshot
 
+    @contextmanager
+    def reader(self, migrate: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        yield self.con  # the session's own connection (same snapshot)
+
     def exists(self) -> bool:
         return True
 
@@ -195,6 +342,8 @@ class Workspace:
 
     def ensure(self) -> "Workspace":
         """Create the workspace or apply pending migrations (one write)."""
+        if self.exists() and self._verified(_root(self.path)):
+            return self
         if not self.exists() or self.schema_version() < CURRENT_VERSION:
             with self.writer():
                 pass
@@ -232,7 +381,7 @@ class Workspace:
             except duckdb.Error:
                 pass
             con.close()
-            self._release(root)
+            self._release(root, con)
 
     @contextmanager
     def reader(self, migrate: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -255,11 +404,15 @@ class Workspace:
 
     # -- writing ---------------------------------------------------------------
     @contextmanager
-    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def writer(self, touches: str | tuple[str, ...] | list[str] | None = None
+               ) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction, in place: committed on success, rolled back on any exception.
 
-        Waits up to ``lock_timeout`` seconds for another writer (then ``WorkspaceBusy``).
+        ``touches``: the data domains the write changes (see the module notes on the data version);
+        default: everything. Waits up to ``lock_timeout`` seconds for another writer (then
+        ``WorkspaceBusy``).
         """
+        domains = ("*",) if touches is None else ((touches,) if isinstance(touches, str) else tuple(touches))
         root = _root(self.path) if self.exists() else None
         if root is not None and str(root.path) in _ACTIVE.get():
             raise StorageError("a write cannot start inside a read session of the same workspace; "
@@ -280,34 +433,71 @@ class Workspace:
                         waited = True
                         self._waiting("another writer")
                     time.sleep(_POLL)
+            root = _root(self.path)
+            with root.cond:
+                root.own_lock += 1
             try:
                 self._drop_stale_copy()
-                root = _root(self.path)
+                current = self._verified(root)  # schema known current for this file (inode)
                 con = self._acquire_write(root, deadline)
+                stamp = _read_stamp(self.home, fresh=True)
+                committed = False
                 try:
                     con.execute("BEGIN TRANSACTION")
-                    _migrate(con)
+                    if not current:  # known current: nothing to migrate, skip the look
+                        before = _version(con)
+                        _migrate(con)
+                        if _version(con) != before:
+                            domains = ("*",)
                     yield con
+                    # marked pending first: a writer killed between COMMIT and the settled stamp
+                    # still tells every other process that the data may have changed
+                    _write_stamp(self.home, stamp.pending_for(domains))
                     con.execute("COMMIT")
+                    committed = True
+                    _write_stamp(self.home, stamp.settled(domains))
                     root.verified = (self.path.stat().st_ino, CURRENT_VERSION)
                 except BaseException:
-                    try:
-                        con.execute("ROLLBACK")
-                    except duckdb.Error:
-                        pass  # DuckDB already aborted the transaction
+                    if not committed:
+                        try:
+                            con.execute("ROLLBACK")
+                        except duckdb.Error:
+                            pass  # DuckDB already aborted the transaction
+                        try:
+                            _write_stamp(self.home, stamp.unchanged())
+                        except OSError:
+                            pass
                     raise
                 finally:
                     con.close()
                     with root.cond:
                         root.writer = False
                         root.users -= 1
-                        if root.users == 0:
+                        # keep the instance for the next request unless another process waits for it
+                        if root.users == 0 and (root.draining or _shared_held_elsewhere(root.reader_wait)):
                             root.close()
                         root.cond.notify_all()
             finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)  # first: until own_lock drops, the lock must be ours
+                with root.cond:
+                    root.own_lock -= 1
         finally:
             os.close(fd)
+
+    def close(self) -> None:
+        """Close this process's instance on the workspace now if no session uses it (it is kept open
+        between sessions otherwise; a tool that hands the workspace to other processes calls this)."""
+        if not self.exists():
+            return
+        root = _root(self.path)
+        with root.cond:
+            if root.con is not None and root.users == 0 and not root.writer:
+                root.close()
+            root.cond.notify_all()
+
+    def data_version(self) -> "Stamp":
+        """The data version (see the module notes), read without opening DuckDB."""
+        return _read_stamp(self.home)
 
     # -- the shared instance ---------------------------------------------------
     def _busy(self, what: str) -> WorkspaceBusy:
@@ -330,25 +520,37 @@ class Workspace:
         deadline = time.monotonic() + self.lock_timeout
         waited = False
         with root.cond:
-            while True:
-                if root.con is not None and root.writer and root.mode == "rw" and not root.draining:
-                    break  # this process writes: share its instance (MVCC keeps the old snapshot)
-                if root.con is not None and not root.writer_waiting and not root.draining:
-                    if root.writer or not _lock_held_elsewhere(self._lock):
-                        break
-                    root.draining = True  # a writer elsewhere waits: let the instance close
-                elif root.con is None and not root.writer_waiting and not _lock_held_elsewhere(self._lock):
-                    if root.open("ro"):
-                        break
-                if time.monotonic() >= deadline:
-                    raise self._busy("a write is in progress")
-                if not waited:
-                    waited = True
-                    self._waiting("a write in progress")
-                root.cond.wait(_POLL)
+            try:
+                while True:
+                    if _EXITING:
+                        raise StorageError("this process is ending: no new session starts")
+                    if root.con is not None and not root.writer_waiting and not root.draining:
+                        # this process writes (MVCC keeps the old snapshot), or nobody waits elsewhere
+                        if root.writer or root.own_lock or not root.wanted_elsewhere():
+                            break
+                        root.draining = True  # another process waits: let the instance close
+                    if root.con is not None and root.draining and root.users == 0 and not root.writer:
+                        root.close()
+                        root.cond.notify_all()
+                    if (root.con is None and not root.writer_waiting and not root.own_lock
+                            and not _lock_held_elsewhere(self._lock)):
+                        if root.open("ro"):
+                            break
+                        root.wait_signal(True)  # a read-write instance elsewhere: ask it to close
+                    if time.monotonic() >= deadline:
+                        raise self._busy("a write is in progress")
+                    if not waited:
+                        waited = True
+                        self._waiting("a write in progress")
+                    root.cond.wait(_POLL)
+            finally:
+                root.wait_signal(False)
             root.users += 1
+            root.uses += 1
             assert root.con is not None
-            return root.con.cursor()
+            cursor = root.con.cursor()
+            root.cursors.add(cursor)
+            return cursor
 
     def _acquire_write(self, root: _Root, deadline: float) -> duckdb.DuckDBPyConnection:
         waited = False
@@ -374,21 +576,115 @@ class Workspace:
                 root.writer_waiting = False
             root.writer = True
             root.users += 1
+            root.uses += 1
             root.verified = None
             assert root.con is not None
             return root.con.cursor()
 
-    def _release(self, root: _Root) -> None:
+    def _release(self, root: _Root, cursor: Any = None) -> None:
         with root.cond:
+            root.cursors.discard(cursor)
             root.users -= 1
-            if root.users == 0 and not root.writer:
-                root.close()
+            if root.users == 0 and not root.writer and root.draining:
+                root.close()  # another process waits; otherwise the next request reuses the instance
             root.cond.notify_all()
 
     def _drop_stale_copy(self) -> None:
         """Remove the private copy an older induscope's killed writer left (never the live file)."""
         for name in (DB_NAME + ".writing", DB_NAME + ".writing.wal"):
             (self.home / name).unlink(missing_ok=True)
+
+
+STAMP_NAME = ".version"
+
+
+class Stamp:
+    """The data version of a workspace: ``seq`` (committed writes) and, per domain, the ``seq`` of its
+    last write; ``pending``: a write between its two stamps (or a writer that died there)."""
+
+    __slots__ = ("seq", "domains", "pending", "pending_touch", "ident", "writer_alive", "unknown")
+
+    def __init__(self, seq: int = 0, domains: dict[str, int] | None = None, pending: int | None = None,
+                 pending_touch: tuple[str, ...] = (), ident: str = "", unknown: bool = False):
+        self.seq, self.domains, self.pending = seq, dict(domains or {}), pending
+        self.pending_touch, self.ident, self.unknown = tuple(pending_touch), ident, unknown
+        self.writer_alive = True
+
+    def version(self, depends: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()) -> int | None:
+        """The version of what depends on ``depends`` (plus every undeclared write); ``None`` for
+        ``depends``: every domain but ``exclude``. Changes exactly when a write touched one of them;
+        ``None`` when it cannot be known (an unreadable stamp): cache nothing then."""
+        if self.unknown:
+            return None
+        d = dict(self.domains)
+        if self.pending is not None and not self.writer_alive:
+            for k in self.pending_touch:  # the writer died between COMMIT and its stamp
+                d[k] = self.pending
+        names = [k for k in d if k not in exclude] if depends is None else [*depends, "*"]
+        return max([d.get(k, 0) for k in names] + [0])
+
+    def _next(self) -> int:
+        return max(self.seq, self.pending or 0) + 1
+
+    def pending_for(self, touch: tuple[str, ...]) -> "Stamp":
+        return Stamp(self.seq, self.domains, self._next(), touch, self.ident or os.urandom(6).hex())
+
+    def settled(self, touch: tuple[str, ...]) -> "Stamp":
+        nxt, d = self._next(), dict(self.domains)
+        for k in touch:
+            d[k] = nxt
+        return Stamp(nxt, d, None, (), self.ident or os.urandom(6).hex())
+
+    def unchanged(self) -> "Stamp":
+        """After a rollback: nothing changed, but a number announced as pending is never reused."""
+        return Stamp(max(self.seq, self.pending or 0), self.domains, None, (), self.ident)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "domains": self.domains, "pending": self.pending,
+                "pending_touch": list(self.pending_touch), "id": self.ident}
+
+
+_STAMPS: dict[str, tuple[tuple[int, int, int], Stamp]] = {}
+_STAMPS_LOCK = threading.Lock()
+
+
+def _read_stamp(home: Path, fresh: bool = False) -> Stamp:
+    """The workspace's stamp; re-parsed only when the file changed (each write renames a new file
+    into place, so inode, mtime and size tell)."""
+    path = Path(home) / STAMP_NAME
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return Stamp()
+    key = (st.st_ino, st.st_mtime_ns, st.st_size)
+    with _STAMPS_LOCK:
+        hit = _STAMPS.get(str(path))
+    if hit is not None and hit[0] == key and not fresh:
+        stamp = hit[1]
+    else:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            stamp = Stamp(int(raw.get("seq", 0)), {str(k): int(v) for k, v in (raw.get("domains") or {}).items()},
+                          None if raw.get("pending") is None else int(raw["pending"]),
+                          tuple(raw.get("pending_touch") or ()), str(raw.get("id") or ""))
+        except (OSError, ValueError, TypeError, AttributeError):
+            stamp = Stamp(unknown=True)
+        with _STAMPS_LOCK:
+            _STAMPS[str(path)] = (key, stamp)
+    if stamp.pending is not None:
+        # pending: a write is between its stamps. While its writer holds the lock, the last committed
+        # version stands (readers serve it from their caches); a pending stamp with no writer left
+        # counts as changed
+        stamp.writer_alive = _lock_held_elsewhere(Path(home) / ".writer.lock")
+    return stamp
+
+
+def _write_stamp(home: Path, stamp: Stamp) -> None:
+    from .._files import atomic_file
+
+    # no fsync: the stamp only keeps caches in memory honest, and they do not outlive a power loss
+    with atomic_file(Path(home) / STAMP_NAME, durable=False) as tmp:
+        tmp.write_text(json.dumps(stamp.to_dict()), encoding="utf-8")
 
 
 # DuckDB 2 refuses new work on a connection while a result is unfetched: always fetchall().

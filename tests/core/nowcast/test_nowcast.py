@@ -139,3 +139,86 @@ def test_dfm_news_adds_up_to_the_change_of_the_nowcast():
     assert table["impact"].sum() == pytest.approx(after.value - before.value, abs=1e-6)
     # the indicators carry the factor: the nowcast moves toward the outcome
     assert abs(after.value - X.loc[T, "y"]) < abs(before.value - X.loc[T, "y"]) + 0.5
+
+
+def test_small_bridge_recovers_the_coefficients_and_needs_its_indicators():
+    panel = _coincident()
+    T = IDX[-1]
+    v = panel.copy()
+    v.loc[T, "y"] = np.nan
+    nc = models.small_bridge(v, "y", T, ["x"])
+    assert nc.value == pytest.approx(0.3 + 2.0 * panel.loc[T, "x"], abs=0.3)
+    assert nc.lower < panel.loc[T, "y"] < nc.upper
+    assert nc.detail["indicators"] == "x" and nc.detail["horizon"] == 1
+    v.loc[T, "x"] = np.nan
+    with pytest.raises(ModelError, match="not yet published"):
+        models.small_bridge(v, "y", T, ["x"])
+    with pytest.raises(ModelError, match="no series"):
+        models.small_bridge(v, "y", T, ["w"])
+
+
+def test_huber_small_bridge_is_not_pulled_by_outlier_months():
+    panel = _coincident()
+    # ten months where y collapses while x says nothing (a hurricane the indicator cannot see)
+    bad = IDX[[20, 45, 70, 95, 120, 145, 170, 195, 210, 225]]
+    panel.loc[bad, "y"] = -15.0
+    panel.loc[bad, "x"] = 2.0
+    T = IDX[-1]
+    v = panel.copy()
+    v.loc[T, "y"] = np.nan
+    v.loc[T, "x"] = 1.0
+    ols = models.small_bridge(v, "y", T, ["x"], ar_lags=0)
+    huber = models.small_bridge(v, "y", T, ["x"], ar_lags=0, robust=True)
+    truth = 0.3 + 2.0 * 1.0
+    assert abs(huber.value - truth) < 0.2 < abs(ols.value - truth)
+    assert huber.detail["robust"] is True
+
+
+def test_combination_is_the_mean_with_a_conservative_interval():
+    a = models.Nowcast("a", "2020-01", 1.0, 0.0, 2.0)
+    b = models.Nowcast("b", "2020-01", 3.0, 1.0, 5.0)
+    c = models.combine([a, b])
+    assert c.value == pytest.approx(2.0) and c.detail["members"] == "a;b"
+    half = (c.upper - c.lower) / 2
+    assert half == pytest.approx(np.sqrt((1.0 ** 2 + 2.0 ** 2) / 2))
+    with pytest.raises(ModelError, match="different months"):
+        models.combine([a, models.Nowcast("b", "2020-02", 3.0, 1.0, 5.0)])
+    with pytest.raises(ModelError, match="nothing"):
+        models.combine([])
+
+
+def test_combinations_after_the_loop_equal_running_them_in_it():
+    from induscope.core.nowcast.evaluation import with_combinations
+
+    panel = _coincident()
+    cal = ReleaseCalendar({"y": 16, "x": 5, "z": 5})
+    periods = list(IDX[200:212])
+    fns = {"ar": models.autoregression, "bridge": models.bridge}
+    ev = with_combinations(pseudo_real_time(panel, "y", cal, periods, fns, info_day=10),
+                           {"both": ("ar", "bridge")})
+    direct = pseudo_real_time(panel, "y", cal, periods, {"both": models.combination(fns)}, info_day=10)
+    got = ev.frame[ev.frame["model"] == "both"].set_index("period")
+    want = direct.frame.set_index("period")
+    assert len(got) == 12
+    np.testing.assert_allclose(got["nowcast"], want["nowcast"])
+    np.testing.assert_allclose(got["upper"], want["upper"])
+    # a window keeps its months only
+    sub = ev.window(str(IDX[200]), str(IDX[205]))
+    assert sub.summary()["months"] == 6
+
+
+def test_fred_md_panel_derives_aggregate_hours_published_with_its_inputs():
+    from induscope.core.nowcast.lags import fred_md_lags
+    from induscope.core.nowcast.panels import fred_md_panel
+
+    idx = pd.period_range("2000-01", periods=6, freq="M")
+    emp = [100.0, 101.0, 102.0, np.nan, 103.0, 104.0]
+    hours = [40.0, 40.4, 40.0, 40.0, 41.0, 41.0]
+    data = pd.DataFrame({"INDPRO": np.linspace(90, 95, 6), "MANEMP": emp, "AWHMAN": hours}, index=idx)
+    panel = fred_md_panel(data, pd.Series({"INDPRO": 5, "MANEMP": 5, "AWHMAN": 1}))
+    want = 100 * np.log(101.0 * 40.4 / (100.0 * 40.0))
+    assert panel.loc[idx[1], "HOURS_MAN"] == pytest.approx(want)
+    # a missing input makes the product missing, never the other input alone
+    assert np.isnan(panel.loc[idx[3], "HOURS_MAN"]) and np.isnan(panel.loc[idx[4], "HOURS_MAN"])
+    lags = fred_md_lags({"INDPRO": 1, "MANEMP": 2, "AWHMAN": 2})
+    assert lags["HOURS_MAN"] == lags["MANEMP"] == 5.0 and lags["INDPRO"] == 16.0

@@ -10,7 +10,7 @@ from ...services import chains as chain_svc
 from ...store import Workspace
 from ..auth import VIEWER
 from ..schemas import ERRORS, Chain, ChainDetail, Enterprise, Page, SeriesRow
-from .deps import CodeQ, IndustryQ, PagingDep, PeriodQ, RegionQ, VintageQ, clean, page, workspace
+from .deps import CodeQ, IndustryQ, PagingDep, PeriodQ, RegionQ, SubjectQ, VintageQ, clean, page, workspace
 
 router = APIRouter(responses=ERRORS)
 IdPath = Annotated[str, Path(max_length=64, pattern=r"^[\w.-]+$")]
@@ -21,16 +21,17 @@ MAX_SERIES_OFFSET = 200_000
 @router.get("/series", tags=["series"], operation_id="list_series", response_model=Page[SeriesRow], **VIEWER)
 def series(paging: PagingDep, indicator: Annotated[str, Query(max_length=64, pattern=r"^[\w.]+$")],
            region: RegionQ = None, industry: IndustryQ = None, price_basis: CodeQ = None,
-           vintage: VintageQ = None, start: PeriodQ = None, end: PeriodQ = None,
+           vintage: VintageQ = None, start: PeriodQ = None, end: PeriodQ = None, subject: SubjectQ = "",
            ws: Workspace = Depends(workspace)):
-    """Rows of one indicator as of a data vintage (for each key, the latest vintage on or before it)."""
+    """Rows of one indicator as of a data vintage (for each key, the latest vintage on or before it), of one
+    subject (empty: the region x industry series)."""
     if paging.offset > MAX_SERIES_OFFSET:
         from ...errors import InputError
 
         raise InputError(f"offset: at most {MAX_SERIES_OFFSET:,} for series; narrow the query with "
                          "region, industry, start and end")
     rows = svc.get_series(ws, indicator, region, industry, price_basis, vintage, start, end,
-                          paging.offset + paging.limit)
+                          paging.offset + paging.limit, subject=subject)
     return page(rows.iloc[paging.offset:], paging, name=f"series_{indicator}", sliced=True)
 
 

@@ -30,7 +30,7 @@ templates = Jinja2Templates(directory=str(files("induscope.web").joinpath("templ
 PAGE_SIZE = 20
 LANGS = ("zh", "en")
 NAV = (("overview", "/overview"), ("monitoring", "/monitoring"), ("sectors", "/sectors"), ("chains", "/chains"), ("firms", "/firms"),
-       ("smes", "/smes"), ("data", "/data"), ("report", "/report"))
+       ("smes", "/smes"), ("data", "/data"), ("report", "/reports"), ("admin", "/admin"))
 #: a tile-grid map of the 31 provinces (row, column): shapes without a boundary file to license
 TILES = {"230000": (0, 8), "150000": (1, 6), "220000": (1, 8), "650000": (2, 1), "110000": (2, 6),
          "210000": (2, 8), "620000": (3, 3), "640000": (3, 4), "140000": (3, 5), "130000": (3, 6),
@@ -128,11 +128,20 @@ def _render(request: Request, name: str, page: str, ctx: dict[str, Any], charts:
 
     ws = request.app.state.workspace
     ctx.setdefault("synthetic", ws.exists() and _synthetic(ws))  # the banner on every page of demo data
-    nav = [{"key": k, "href": f"{href}?lang={lang}", "label": t[f"nav_{k}"], "active": k == page} for k, href in NAV]
+    who = getattr(request.state, "principal", None)
+    admin = who is not None and not who.anonymous and who.role != "reporter" and who.at_least("admin")
+    nav = [{"key": k, "href": f"{href}?lang={lang}", "label": t[f"nav_{k}"], "active": k == page} for k, href in NAV
+           if k != "admin" or admin]  # the Admin link only for admins (others get its 403 page)
     return templates.TemplateResponse(request, f"dashboard/{name}", {
         "t": t, "lang": lang, "nav": nav, "switch": f"{request.url.path}?{urlencode(q)}", "page": page,
         "csv_link": csv_link, "charts_json": json.dumps(charts or {}, ensure_ascii=False).replace("</", "<\\/"),
-        **ctx})
+        "who": getattr(request.state, "principal", None), "here": _here(request), **ctx})
+
+
+def _here(request: Request) -> str:
+    """This page's path and query, for the log-in link to come back to (a local path only)."""
+    q = request.url.query
+    return request.url.path + (f"?{q}" if q else "")
 
 
 def _synthetic(ws: Workspace) -> bool:
@@ -148,150 +157,11 @@ def _guard(ws: Workspace, request: Request, page: str, fn: Callable[[], Response
     return fn()
 
 
-# ---------------------------------------------------------------------------------------------
-# overview
-# ---------------------------------------------------------------------------------------------
-@lru_cache(maxsize=8)
-def _overview_data(home: str, mtime_ns: int) -> dict[str, Any]:
-    from ... import reference
-    from ...services import indicators as ind
-    from ...services import monitoring as mon
-
-    ws = Workspace(home)
-    out: dict[str, Any] = {"notes": []}
-    try:
-        b = ind.indicator_growth(ws, "value_added", region="000000", industry="BCD")
-        w = b.wide()
-        col = "derived_from_levels" if "derived_from_levels" in w.columns else [c for c in w.columns if c != "period"][0]
-        w = w.dropna(subset=[col])
-        last = w.iloc[-1]
-        out["headline"] = {"period": str(last["period"]), "value": round(float(last[col]), 2),
-                           "vintage": str(b.series[0].vintage or "n/a"),
-                           "spark": [round(float(v), 2) for v in w[col].tail(24)],
-                           "spark_periods": w["period"].tail(24).tolist()}
-        period = str(last["period"])
-    except InduscopeError as e:
-        out["notes"].append(str(e))
-        period = None
-    if period:
-        try:
-            c = ind.contribution_breakdown(ws, period, by="section", measure="ytd").to_frame()
-            names = {"B": "B 采矿业 mining", "C": "C 制造业 manufacturing", "D": "D 电力燃气水 utilities"}
-            out["contribution"] = [{"section": names.get(r.part, r.part), "growth_pct": round(r.growth_pct, 2),
-                                    "contribution_pct": round(r.contribution_pct, 2), "pull_pp": round(r.pull_pp, 3)}
-                                   for r in c.itertuples(index=False)]
-            p = ind.contribution_breakdown(ws, period, by="province", measure="ytd").to_frame()
-            prov = reference.provinces().set_index("code")
-            out["provinces"] = [{"region": r.part, "name": prov.at[r.part, "short_zh"] if r.part in prov.index else r.part,
-                                 "name_en": prov.at[r.part, "name_en"] if r.part in prov.index else r.part,
-                                 "growth_pct": round(r.growth_pct, 2)} for r in p.itertuples(index=False)]
-        except InduscopeError as e:
-            out["notes"].append(str(e))
-    al = mon.list_alerts(ws, status=None)
-    open_ = al[al["status"] != "closed"] if len(al) else al
-    out["alerts"] = [{"level": k, "alerts": int(v)} for k, v in open_["level"].value_counts().items()] if len(open_) else []
-    out["period"] = period
-    return out
+# overview: routers/dashboard_overview.py
 
 
-@router.get("/overview", response_class=HTMLResponse)
-def overview(request: Request, ws: Workspace = Depends(workspace)):
-    def page() -> Response:
-        d = _overview_data(*_version(ws))
-        tiles = []
-        for r in d.get("provinces", []):
-            if r["region"] in TILES:
-                y, x = TILES[r["region"]]
-                tiles.append([x, y, r["growth_pct"], r["name"] if _lang(request) == "zh" else r["name_en"][:3]])
-        charts = {"headline": d.get("headline"), "contribution": d.get("contribution", []), "tiles": tiles,
-                  "alerts": d["alerts"]}
-        return _render(request, "overview.html", "overview", {"d": d}, charts,
-                       {"headline": [{"period": p, "growth_yoy_pct": v} for p, v in
-                                     zip(d["headline"]["spark_periods"], d["headline"]["spark"])]
-                        if d.get("headline") else [],
-                        "contribution": d.get("contribution", []), "provinces": d.get("provinces", []),
-                        "alerts": d["alerts"]})
-    return _guard(ws, request, "overview", page)
-
-
-# ---------------------------------------------------------------------------------------------
-# monitoring
-# ---------------------------------------------------------------------------------------------
-@router.get("/monitoring", response_class=HTMLResponse)
-def monitoring(request: Request, ws: Workspace = Depends(workspace)):
-    def page() -> Response:
-        from ... import reference
-        from ...services import indicators as ind
-        from ...services import monitoring as mon
-
-        region = request.query_params.get("region", "000000")
-        industry = request.query_params.get("industry", "BCD")
-        measure = request.query_params.get("measure", "yoy")
-        if measure not in ("yoy", "ytd", "two_year"):
-            raise InputError(f"measure: expected yoy, ytd or two_year, got {measure[:20]!r}")
-        note = ""
-        rows: list[dict[str, Any]] = []
-        try:
-            w = ind.indicator_growth(ws, "value_added", region=region, industry=industry, measure=measure).wide()
-            cols = [c for c in w.columns if c != "period"]
-            rows = [{"period": r["period"], **{c: _clean(round(float(r[c]), 3)) if r[c] == r[c] else None for c in cols}}
-                    for _, r in w.iterrows()]
-        except InduscopeError as e:
-            note = str(e)
-        # the selection's alerts (the subject the scan watched) and, on the chart, those of this measure
-        subject = f"region:{region}" if region != "000000" else f"industry:{industry}"
-        al = mon.list_alerts(ws)
-        if len(al):
-            al = al[al["subject"].astype(str) == subject]
-        on_chart = al[al["indicator"] == f"value_added.growth_{measure}"] if len(al) else al
-        marks = [{"period": r.last_period, "level": r.level, "series": r.series_name}
-                 for r in on_chart.itertuples()] if len(on_chart) else []
-        shown = al[["series_name", "level", "status", "start_period", "last_period", "reason"]] if len(al) else \
-            pd.DataFrame(columns=["series_name", "level", "status", "start_period", "last_period", "reason"])
-        prov = reference.provinces()
-        regions = [("000000", "全国 China")] + [(c, f"{z} {e}") for c, z, e in zip(prov["code"], prov["name_zh"], prov["name_en"])]
-        return _render(request, "monitoring.html", "monitoring", {
-            "region": region, "industry": industry, "measure": measure, "regions": regions, "note": note,
-            "alerts": _paged(request, shown)}, {"series": rows, "marks": marks},
-            {"series": rows, "alerts": _records(shown)})
-    return _guard(ws, request, "monitoring", page)
-
-
-# ---------------------------------------------------------------------------------------------
-# sectors: linkages and key sectors of an IO table
-# ---------------------------------------------------------------------------------------------
-@lru_cache(maxsize=8)
-def _sector_data(home: str, mtime_ns: int, table_id: str) -> list[dict[str, Any]]:
-    from ...services import io as svc
-
-    ws = Workspace(home)
-    names = {r["sector"]: r["name"] for r in svc.sectors(ws, table_id)}
-    f = svc.static_analysis(ws, table_id).to_frame()
-    cols = ["sector", "output_multiplier", "value_added_multiplier", "backward_linkage_index",
-            "forward_linkage_index", "key_sector_class"]
-    f = f[cols].copy()
-    f.insert(1, "name", [names.get(str(x), "") for x in f["sector"]])
-    for c in cols[1:-1]:
-        f[c] = f[c].astype(float).round(4)
-    return _records(f)
-
-
-@router.get("/sectors", response_class=HTMLResponse)
-def sectors(request: Request, ws: Workspace = Depends(workspace)):
-    def page() -> Response:
-        from ...services import imports
-
-        tables = imports.list_io_tables(ws)
-        if tables.empty:
-            return _render(request, "sectors.html", "sectors", {"table": None, "tables": []})
-        table_id = request.query_params.get("table") or str(tables["table_id"].iloc[0])
-        if table_id not in set(tables["table_id"]):
-            raise InputError(f"table: expected one of {', '.join(tables['table_id'])}, got {table_id[:40]!r}")
-        rows = _sector_data(*_version(ws), table_id)
-        return _render(request, "sectors.html", "sectors", {
-            "table": table_id, "tables": _records(tables[["table_id", "name"]]),
-            "linkages": _paged(request, pd.DataFrame(rows))}, {"rows": rows}, {"linkages": rows})
-    return _guard(ws, request, "sectors", page)
+# monitoring: dashboard_monitoring.py
+# sectors: moved to dashboard_sectors.py
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,117 +203,8 @@ def chains(request: Request, ws: Workspace = Depends(workspace)):
     return _guard(ws, request, "chains", page)
 
 
-# ---------------------------------------------------------------------------------------------
-# firms
-# ---------------------------------------------------------------------------------------------
-@lru_cache(maxsize=8)
-def _revenue_hist(home: str, mtime_ns: int) -> list[dict[str, Any]]:
-    import numpy as np
-
-    from ...services import catalog
-
-    ent = catalog.list_enterprises(Workspace(home), limit=10_000)
-    rev = pd.to_numeric(ent["revenue"], errors="coerce")
-    rev = rev[rev > 0]
-    if rev.empty:
-        return []
-    counts, edges = np.histogram(np.log10(rev), bins=20)
-    return [{"log10_revenue_from": round(float(a), 2), "log10_revenue_to": round(float(b), 2), "firms": int(c)}
-            for a, b, c in zip(edges[:-1], edges[1:], counts)]
+# firms: moved to dashboard_firms.py
 
 
-@router.get("/firms", response_class=HTMLResponse)
-def firms(request: Request, ws: Workspace = Depends(workspace)):
-    def page() -> Response:
-        from ...services import catalog
+# SMEs: dashboard_smes.py; report card and the Reports page: dashboard_reports.py
 
-        region = request.query_params.get("region") or None
-        p = _int(request, "page")
-        ent = catalog.list_enterprises(ws, region=region, limit=PAGE_SIZE + 1, offset=(p - 1) * PAGE_SIZE)
-        more = len(ent) > PAGE_SIZE
-        ent = ent.head(PAGE_SIZE)
-        q = dict(request.query_params)
-
-        def link(n: int) -> str:
-            return f"/firms?{urlencode({**q, 'page': str(n)})}"
-
-        hist = _revenue_hist(*_version(ws))
-        return _render(request, "firms.html", "firms", {
-            "region": region or "", "firms": {"rows": _records(ent), "columns": list(ent.columns), "page": p,
-                                               "prev": link(p - 1) if p > 1 else None,
-                                               "next": link(p + 1) if more else None, "pages": None,
-                                               "total": None}},
-            {"hist": hist}, {"hist": hist})
-    return _guard(ws, request, "firms", page)
-
-
-# ---------------------------------------------------------------------------------------------
-# SMEs
-# ---------------------------------------------------------------------------------------------
-@router.get("/smes", response_class=HTMLResponse)
-def smes(request: Request, ws: Workspace = Depends(workspace)):
-    def page() -> Response:
-        try:
-            from ...services import sme
-        except ImportError:
-            return _render(request, "absent.html", "smes", {})
-        firm = (request.query_params.get("firm") or "").strip()
-        day = (request.query_params.get("date") or "").strip() or None
-        explained = None
-        if firm:  # one enterprise's evaluation with the explained score table (a read: nothing stored)
-            import datetime as dt
-
-            explained = sme.explain_workspace(ws, firm[:40], date=day or dt.date.today().isoformat())
-        pipe = sme.pipeline_stats(ws, by=("region",))
-        if pipe.empty:
-            return _render(request, "smes.html", "smes", {"empty": True, "firm": firm, "date": day or "",
-                                                          "explained": explained})
-        tiers = pipe.groupby("tier")[["valid", "due_within_6_months", "expired"]].sum().reset_index()
-        due = sme.due_certificates(ws, months=6)
-        return _render(request, "smes.html", "smes", {
-            "empty": False, "pipeline": _paged(request, pipe), "due": _paged(request, due, "due_page"),
-            "firm": firm, "date": day or "", "explained": explained},
-            {"tiers": _records(tiers)}, {"tiers": _records(tiers), "pipeline": _records(pipe),
-                                         "due": _records(due)})
-    return _guard(ws, request, "smes", page)
-
-
-# ---------------------------------------------------------------------------------------------
-# data
-# ---------------------------------------------------------------------------------------------
-@router.get("/data", response_class=HTMLResponse)
-def data(request: Request, ws: Workspace = Depends(workspace)):
-    def page() -> Response:
-        from ...services import catalog
-
-        ds = catalog.list_datasets(ws)
-        ds["imported_at"] = ds["imported_at"].astype(str).str[:19]
-        return _render(request, "data.html", "data", {"datasets": _paged(request, ds)},
-                       None, {"datasets": _records(ds)})
-    return _guard(ws, request, "data", page)
-
-
-# ---------------------------------------------------------------------------------------------
-# report card (the same HTML as `induscope report card`, ECharts from /static)
-# ---------------------------------------------------------------------------------------------
-@lru_cache(maxsize=4)
-def _card_html(home: str, mtime_ns: int, year: int) -> str:
-    from ...report import build_card, render_html
-
-    return render_html(build_card(Workspace(home), year), inline_js=False)
-
-
-@router.get("/report", response_class=HTMLResponse)
-def report(request: Request, ws: Workspace = Depends(workspace)):
-    def page() -> Response:
-        raw = request.query_params.get("year")
-        if raw is None:
-            return _render(request, "report.html", "report", {})
-        try:
-            year = int(raw)
-        except ValueError:
-            raise InputError(f"year: expected a year such as 2022, got {raw[:20]!r}") from None
-        if not 1990 <= year <= 2100:
-            raise InputError(f"year: expected a year such as 2022, got {year}")
-        return HTMLResponse(_card_html(*_version(ws), year))
-    return _guard(ws, request, "report", page)

@@ -54,6 +54,9 @@ RegionQ = Annotated[Optional[str], Query(pattern=r"^\d{6}$", description="GB/T 2
 IndustryQ = Annotated[Optional[str], Query(pattern=r"^[A-Za-z0-9_]{1,12}$",
                                            description="GB/T 4754-2017 code or an aggregate (BCD, C)")]
 CodeQ = Annotated[Optional[str], Query(max_length=64, pattern=r"^[\w.:@-]+$")]
+SubjectQ = Annotated[str, Query(max_length=64, pattern=r"^[\w.-]*$",
+                                description="a series' own subject as imported (a park, a cluster, a key enterprise: "
+                                            "e.g. zj-park); empty: the region x industry series")]
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,15 @@ from typing import Annotated, Literal, Optional
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 
-from ...services import indicators as ind
+from ...services import figures
 from ...services import monitoring as mon
 from ...services.access import Principal, check_reporter_scope
 from ...store import Workspace
 from ..auth import ANALYST_WRITE, REPORTS_READ, REPORTS_WRITE, VIEWER, principal
 from ..schemas import (ERRORS, Alert, AlertAction, AlertEvent, GrowthRow, Page, Record, ReportResult,
                        ReportSubmission, Table, WatchItemsIn, WatchListIn)
-from .deps import (CodeQ, FormatQ, IndustryQ, PagingDep, PeriodQ, PeriodRequired, RegionQ, VintageQ, clean, page, table,
-                   workspace)
+from .deps import (CodeQ, FormatQ, IndustryQ, PagingDep, PeriodQ, PeriodRequired, RegionQ, SubjectQ, VintageQ, clean,
+                   page, table, workspace)
 
 router = APIRouter(responses=ERRORS)
 AlertId = Annotated[str, Path(max_length=32, pattern=r"^[\w-]+$")]
@@ -34,11 +34,12 @@ def growth(paging: PagingDep, indicator: Annotated[str, Query(pattern=r"^[\w.]{1
            region: Annotated[str, Query(pattern=r"^\d{6}$")] = "000000",
            industry: Annotated[str, Query(pattern=r"^[A-Za-z0-9_]{1,12}$")] = "BCD",
            measure: Literal["yoy", "ytd", "two_year"] = "yoy", vintage: VintageQ = None,
-           start: PeriodQ = None, end: PeriodQ = None, ws: Workspace = Depends(workspace)):
+           start: PeriodQ = None, end: PeriodQ = None, subject: SubjectQ = "", ws: Workspace = Depends(workspace)):
     """Growth (%) of an indicator for a region and industry: year on year, year to date, or two-year average."""
-    bundle = ind.indicator_growth(ws, indicator, region=region, industry=industry, measure=measure,
-                                  vintage=vintage, start=start, end=end)
-    return page(bundle.to_frame(), paging, name=f"growth_{indicator}_{measure}")
+    # computed once per data change and served from the store (services/figures.py)
+    rows = figures.growth(ws, indicator, region=region, industry=industry, measure=measure,
+                          vintage=vintage, start=start, end=end, subject=subject)
+    return page(rows, paging, name=f"growth_{indicator}_{measure}")
 
 
 @router.get("/indicators/contribution", tags=["indicators"], operation_id="indicator_contribution",
@@ -49,13 +50,12 @@ def contribution(period: PeriodRequired,
                  region: Annotated[str, Query(pattern=r"^\d{6}$")] = "000000",
                  industry: Annotated[str, Query(pattern=r"^[A-Za-z0-9_]{1,12}$")] = "BCD",
                  measure: Literal["yoy", "ytd"] = "yoy", vintage: VintageQ = None, format: FormatQ = "json",
-                 ws: Workspace = Depends(workspace)):
+                 subject: SubjectQ = "", ws: Workspace = Depends(workspace)):
     """Contribution rate (%) and pull (percentage points) of each part to the subject's growth in a period."""
-    r = ind.contribution_breakdown(ws, period, indicator, by=by, region=region, industry=industry,
-                                   measure=measure, vintage=vintage)
-    d = r.to_dict() if hasattr(r, "to_dict") else {}
-    extra = {k: v for k, v in d.items() if not isinstance(v, (list, dict))}
-    return table(r.to_frame(), format, name=f"contribution_{period}", **extra)
+    r = figures.contribution(ws, period, indicator, by=by, region=region, industry=industry,
+                             measure=measure, vintage=vintage, subject=subject)  # from the store when current
+    extra = r["extra"]
+    return table(r["items"], format, name=f"contribution_{period}", **extra)
 
 
 # ---- alerts ---------------------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def add_watch_items(list_id: ListId, body: WatchItemsIn, ws: Workspace = Depends
     return clean(mon.add_watch_items(ws, list_id, [i.model_dump(exclude_none=True) for i in body.items]))
 
 
-@router.delete("/watch-lists/{list_id}/items/{kind}/{code}", tags=["watch-lists"],
+@router.delete("/watch-lists/{list_id}/items/{kind}/{code:path}", tags=["watch-lists"],
                operation_id="remove_watch_item", response_model=Record, **ANALYST_WRITE)
 def remove_watch_item(list_id: ListId, kind: Literal["region", "industry", "enterprise", "series"],
                       code: Annotated[str, Path(max_length=200)], ws: Workspace = Depends(workspace)):

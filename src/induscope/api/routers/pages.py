@@ -2,48 +2,40 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from importlib.resources import files
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from ...errors import InduscopeError
 from ...services import catalog as svc
 from ...services import chains as chain_svc
-from ...services import indicators as ind
+from ...services import figures
 from ...store import Workspace
 from ..auth import require
 from .deps import workspace
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("induscope.web").joinpath("templates")))
-
-
-@lru_cache(maxsize=8)
-def _headline(home: str, mtime_ns: int) -> dict:
-    """National industrial value added growth (YoY, %), cached per version of the workspace file
-    (``mtime_ns`` is only part of the cache key)."""
-    ws = Workspace(home)
-    try:
-        wide = ind.indicator_growth(ws, "value_added", region="000000", industry="BCD").wide()
-    except InduscopeError as e:  # no value-added levels in this workspace: say so on the page
-        return {"periods": [], "series": {}, "note": str(e)}
-    series = {c: [None if v != v else round(float(v), 2) for v in wide[c]] for c in wide.columns if c != "period"}
-    return {"periods": wide["period"].tolist(), "series": series, "note": ""}
+#: tables the home page does not count: users, tokens, the audit log and jobs are not a viewer's
+#: business, and enterprise operating reports arrive all day (the reports page has them); leaving them
+#: out keeps this page cached while only they change (api/cache.py)
+_NOT_ON_HOME = {"schema_version", "users", "api_tokens", "audit_log", "jobs", "figures", "operating_reports"}
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=[Depends(require("viewer"))])
 def home(request: Request, ws: Workspace = Depends(workspace)):
     if not ws.exists():
         return templates.TemplateResponse(request, "empty.html", {})
-    datasets = svc.list_datasets(ws)
+    chart = figures.headline(ws)  # computed once per data change, served from the store (may store it)
+    with ws.session() as s:  # the rest from one snapshot
+        datasets = svc.list_datasets(s)
+        status = svc.workspace_status(s)
+        chains = chain_svc.list_chains(s).to_dict(orient="records")
     datasets = datasets.astype(object).where(datasets.notna(), None)
-    chart = _headline(str(ws.home), ws.path.stat().st_mtime_ns)
+    status["tables"] = {k: v for k, v in status["tables"].items() if k not in _NOT_ON_HOME}
     return templates.TemplateResponse(request, "home.html", {
-        "status": svc.workspace_status(ws), "datasets": datasets.to_dict(orient="records"),
+        "status": status, "datasets": datasets.to_dict(orient="records"),
         "synthetic": bool(datasets["synthetic"].any()) if len(datasets) else False,
-        "chains": chain_svc.list_chains(ws).to_dict(orient="records"),
-        "chart_json": json.dumps(chart, ensure_ascii=False),
+        "chains": chains, "chart_json": json.dumps(chart, ensure_ascii=False),
     })

@@ -22,6 +22,7 @@ Steps after a crash (an inventory went negative, as BoARIO stops) hold NaN.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -164,6 +165,36 @@ class ARIOResult:
             out[k] = np.nanmean(v, axis=1) if k == "overproduction" else v.sum(axis=1)
         return pd.DataFrame(out, index=pd.RangeIndex(self.steps, name="step"))
 
+    def by_place(self, top: int = 8) -> dict[str, Any]:
+        """What a result page draws without the full series (small enough to store with a job):
+        ``industries``, each industry's output loss over the run and its largest shortfall below
+        baseline (share); ``regions_over_time``, each region's production as a share of its baseline
+        per step; ``top_industries_over_time``, the same for the ``top`` industries that lost most."""
+        prod = self.series["production"]
+        # column-wise, never a second steps x industries array (a long run of a large table is big)
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (after a crash): no shortfall
+            low = np.nanmin(prod, axis=0) if len(prod) else self.x0
+            shortfall = np.nan_to_num(np.where(self.x0 > 0, 1.0 - low / self.x0, 0.0), nan=0.0)
+        k = len(self.sectors)
+        regions: dict[str, list[float | None]] = {}
+        for i, r in enumerate(self.regions):
+            base = float(self.x0[i * k:(i + 1) * k].sum())
+            tot = prod[:, i * k:(i + 1) * k].sum(axis=1)
+            regions[r] = [None if not np.isfinite(v) else float(v) for v in (tot / base if base else tot * np.nan)]
+        worst = [int(j) for j in np.argsort(-self.output_loss, kind="stable")[:top]
+                 if self.output_loss[j] > 0 and self.x0[j] > 0]
+        rel = {j: prod[:, j] / self.x0[j] for j in worst}
+        return {
+            "industries": [{"region": r, "sector": s, "output_loss": float(self.output_loss[j]),
+                            "largest_shortfall": float(max(shortfall[j], 0.0))}
+                           for j, (r, s) in enumerate(self.labels)],
+            "regions_over_time": regions,
+            "top_industries_over_time": {f"{self.labels[j][0]}/{self.labels[j][1]}":
+                                         [None if not np.isfinite(v) else float(v) for v in rel[j]]
+                                         for j in worst},
+        }
+
     def to_frame(self, variable: str | None = None) -> pd.DataFrame:
         """Long frame (step, region, sector) x series; or, with ``variable``, steps x industries."""
         cols = pd.MultiIndex.from_tuples(self.labels, names=["region", "sector"])
@@ -185,6 +216,7 @@ class ARIOResult:
             "summary": self.summary(), "events": list(self.events), "params": dict(self.params),
             "totals": {k: v.tolist() for k, v in self.totals().items()},
             "info": dict(self.info),
+            **self.by_place(),
         }
         if full:
             out["baseline"] = self.x0.tolist()

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ...errors import InduscopeError, ModelError
 from .calendar import ReleaseCalendar
-from .models import Nowcast
+from .models import Nowcast, combine
 
 ModelFn = Callable[[pd.DataFrame, str, pd.Period], Nowcast]
 
@@ -25,6 +25,13 @@ class Evaluation:
     frame: pd.DataFrame
     failures: pd.DataFrame
     info_day: float
+
+    def window(self, first: str, last: str) -> "Evaluation":
+        """The nowcasts of the months ``first`` .. ``last`` (YYYY-MM, inclusive), e.g. to keep a
+        validation period apart from the test period."""
+        keep = (self.frame["period"] >= first) & (self.frame["period"] <= last)
+        fails = self.failures[(self.failures["period"] >= first) & (self.failures["period"] <= last)]
+        return Evaluation(self.frame[keep].reset_index(drop=True), fails.reset_index(drop=True), self.info_day)
 
     def common(self) -> pd.DataFrame:
         wide = self.frame.pivot(index="period", columns="model", values="nowcast").dropna()
@@ -51,6 +58,25 @@ class Evaluation:
                 out[f"rmse_ratio_vs_{'rw' if b == 'random_walk' else b}"] = {
                     m: r[m] / r[b] for m in r if m != b}
         return out
+
+
+def with_combinations(ev: Evaluation, combos: Mapping[str, Iterable[str]]) -> Evaluation:
+    """The evaluation with equal-weight combinations of models already evaluated (``models.combine``
+    on each month where every member has a nowcast): the same numbers as running
+    ``models.combination`` in the loop, without running the members twice."""
+    f = ev.frame
+    rows = []
+    for name, members in combos.items():
+        members = list(members)
+        sub = f[f["model"].isin(members)]
+        for period, g in sub.groupby("period", sort=False):
+            if set(g["model"]) != set(members):
+                continue
+            nc = combine([Nowcast(r.model, period, r.nowcast, r.lower, r.upper) for r in g.itertuples()], name)
+            rows.append({"period": period, "model": name, "nowcast": nc.value, "lower": nc.lower,
+                         "upper": nc.upper, "actual": float(g["actual"].iloc[0])})
+    frame = pd.concat([f, pd.DataFrame(rows, columns=f.columns)], ignore_index=True) if rows else f
+    return Evaluation(frame, ev.failures, ev.info_day)
 
 
 def pseudo_real_time(panel: pd.DataFrame, target_col: str, calendar: ReleaseCalendar,

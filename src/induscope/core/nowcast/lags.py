@@ -49,9 +49,22 @@ CHINA_INDICATOR_LAGS = {
 }
 
 
+#: series the panel derives from FRED-MD (``panels.fred_md_panel``) and the series they are made of:
+#: a derived value is published when the last of its inputs is
+FRED_MD_DERIVED = {
+    # aggregate weekly hours in manufacturing, employment x average weekly hours of production workers
+    # (both in the Employment Situation): the labour input the Fed uses for its first IP estimates
+    "HOURS_MAN": ("MANEMP", "AWHMAN"),
+}
+
+
 def fred_md_lags(appendix_groups: dict[str, int]) -> dict[str, float]:
-    """Lag per FRED-MD series id (upper case) from its group and the overrides."""
+    """Lag per FRED-MD series id (upper case) from its group and the overrides, and per derived
+    series the lag of its latest input."""
     out = {}
     for code, group in appendix_groups.items():
         out[code.upper()] = float(FRED_MD_OVERRIDES.get(code.upper(), FRED_MD_GROUP_LAGS.get(int(group), 30)))
+    for name, inputs in FRED_MD_DERIVED.items():
+        if all(i in out for i in inputs):
+            out[name] = max(out[i] for i in inputs)
     return out

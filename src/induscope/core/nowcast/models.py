@@ -9,7 +9,7 @@ prediction variance; parameter uncertainty is included for the regressions, not 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -195,6 +195,73 @@ def bridge(vintage: pd.DataFrame, target_col: str, target: pd.Period, ar_lags: i
     return _interval("bridge", target, point, var, indicators=int(X.shape[1]) - len(lags), penalty=lam,
                      horizon=h, observations=int(n),
                      leading_indicators=";".join(f"{c}:{pull[c]:+.3f}" for c in top))
+
+
+def small_bridge(vintage: pd.DataFrame, target_col: str, target: pd.Period, indicators: Sequence[str],
+                 ar_lags: int = 2, start: pd.Period | None = None, robust: bool = False) -> Nowcast:
+    """A hand-picked bridge: y_T on a few named indicators of month T and the last ``ar_lags``
+    published values of y, by OLS, or with ``robust`` by Huber's M-estimator (statsmodels ``RLM``)
+    so that a few extreme months (hurricanes, strikes) do not set the coefficients. For US
+    industrial production the indicators are the aggregate hours worked in manufacturing and the
+    initial claims, the labour input the Federal Reserve itself uses for its first IP estimates."""
+    y = vintage[target_col]
+    last, h = _last_published(y, target)
+    if h == 0:
+        raise ModelError(f"{target} of '{target_col}' is already published")
+    missing = [c for c in indicators if c not in vintage.columns]
+    if missing:
+        raise ModelError(f"the vintage has no series {missing}")
+    if target not in vintage.index:
+        raise ModelError(f"no indicator reaches {target}")
+    unpublished = [c for c in indicators if not np.isfinite(vintage.at[target, c])]
+    if unpublished:
+        raise ModelError(f"{', '.join(unpublished)} not yet published for {target}")
+    X = vintage[list(indicators)].copy()
+    for j in range(ar_lags):
+        if np.isfinite(y.get(target - h - j, np.nan)):
+            X[f"{target_col} lag {h + j}"] = y.shift(h + j)
+    X = X.loc[start:] if start is not None else X
+    data = pd.concat([y.rename("__y__"), X], axis=1).loc[X.index[0]:target - 1].dropna()
+    A = np.column_stack([np.ones(len(data)), data[X.columns].to_numpy()])
+    x0 = np.concatenate([[1.0], X.loc[target].to_numpy(dtype=float)])
+    yy = data["__y__"].to_numpy()
+    if robust:
+        if len(yy) <= A.shape[1] + 2:
+            raise ModelError(f"too few observations ({len(yy)}) for a regression with {A.shape[1]} coefficients")
+        import statsmodels.api as sm
+
+        res = sm.RLM(yy, A, M=sm.robust.norms.HuberT()).fit()
+        beta, cov = np.asarray(res.params), np.asarray(res.cov_params())
+        s2 = float(res.scale) ** 2
+        var = s2 + float(x0 @ cov @ x0)
+    else:
+        beta, s2, XtX_inv = _ols(A, yy)
+        var = s2 * (1.0 + x0 @ XtX_inv @ x0)
+    return _interval("small_bridge", target, float(x0 @ beta), var, indicators=";".join(indicators),
+                     robust=bool(robust), horizon=h, observations=int(len(yy)))
+
+
+def combine(nowcasts: Sequence[Nowcast], name: str = "combination") -> Nowcast:
+    """Equal-weight forecast combination: the mean of the members' nowcasts. Equal weights, not
+    estimated ones (the "forecast combination puzzle": estimated weights rarely beat them out of
+    sample). The interval uses the mean of the members' variances, an upper bound of the variance
+    of the mean error (by Cauchy-Schwarz), so it errs on the wide side."""
+    if not nowcasts:
+        raise ModelError("nothing to combine")
+    if len({n.period for n in nowcasts}) > 1:
+        raise ModelError("the nowcasts to combine are for different months")
+    point = float(np.mean([n.value for n in nowcasts]))
+    var = float(np.mean([((n.upper - n.lower) / (2 * Z90)) ** 2 for n in nowcasts]))
+    return _interval(name, pd.Period(nowcasts[0].period, "M"), point, var,
+                     members=";".join(n.model for n in nowcasts))
+
+
+def combination(members: Mapping[str, Callable[[pd.DataFrame, str, pd.Period], Nowcast]],
+                name: str = "combination") -> Callable[[pd.DataFrame, str, pd.Period], Nowcast]:
+    """A nowcaster that runs every member on the vintage and averages them (``combine``)."""
+    def run(vintage: pd.DataFrame, target_col: str, target: pd.Period) -> Nowcast:
+        return combine([fn(vintage, target_col, target) for fn in members.values()], name)
+    return run
 
 
 MODELS = {"random_walk": random_walk, "ar": autoregression, "factor": factor, "bridge": bridge}

@@ -12,14 +12,15 @@ are re-exported here.
 from .alerts import STATUSES, acknowledge_alert, alert_events, close_alert, list_alerts, persist_episodes
 from .indices import backtest, prosperity_indices
 from .reports import (METRICS, WARNED_METRICS, import_operating_reports, operating_report_aggregates,
-                      validate_reports)
+                      report_submissions, validate_reports)
 from .scanning import growth_series, scan, series_name
 from .watchlists import WATCH_KINDS, add_watch_items, create_watch_list, parse_spec, remove_watch_item, watch_lists
 
 __all__ = [
     "STATUSES", "acknowledge_alert", "alert_events", "close_alert", "list_alerts", "persist_episodes",
     "backtest", "prosperity_indices",
-    "METRICS", "WARNED_METRICS", "import_operating_reports", "operating_report_aggregates", "validate_reports",
+    "METRICS", "WARNED_METRICS", "import_operating_reports", "operating_report_aggregates", "report_submissions",
+    "validate_reports",
     "growth_series", "scan", "series_name",
     "WATCH_KINDS", "add_watch_items", "create_watch_list", "parse_spec", "remove_watch_item", "watch_lists",
 ]

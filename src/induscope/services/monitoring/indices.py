@@ -29,7 +29,8 @@ def prosperity_indices(ws: Workspace, *, list_id: str | None = None, vintage: st
         for t in targets:
             region, industry = t.place()
             try:
-                s, _, _ = growth_series(q, t.indicator, region, industry, measure, vintage)
+                s, _, _ = growth_series(q, t.indicator, region, industry, measure, vintage,
+                                        subject=t.subject or "")
             except NotFoundError:
                 continue
             cols[t.subject_id] = s

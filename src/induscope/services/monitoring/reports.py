@@ -222,7 +222,7 @@ def import_operating_reports(ws: Workspace, records: Sequence[Mapping[str, Any]]
     rows = validate_reports(records, source, vintage, firms)
     stats = {"source": source, "received": len(rows), "stored": 0, "new": 0, "corrections": 0,
              "unchanged": 0, "vintage": vintage}
-    with ws.writer() as con:
+    with ws.writer(touches="reports") as con:  # the data version of reports only (api/cache.py)
         latest = store.latest_for(con, rows)
         prev = {(r.firm_id, r.period, r.metric): (r.value, r.vintage) for r in latest.itertuples()}
         keep = []
@@ -312,5 +312,34 @@ def operating_report_aggregates(ws: Workspace, metric: str, *, by: str = "indust
     return out[["period", by, "value", "unit", "firms", "vintage"]]
 
 
+def report_submissions(ws: Workspace, month: str | None = None, *, months: int = 24) -> dict[str, Any]:
+    """Who reported in ``month`` (YYYY-MM; default the latest month anyone reported) and who has not.
+
+    Expected reporters: every firm that reported in or before the month, and every enterprise a watch
+    list follows. Returns the month, counts, ``firms`` (one row per expected firm, the missing first:
+    metrics and reports received for the month, last submission, latest month reported) and
+    ``by_month`` (firms and reports received per month, the ``months`` months up to it)."""
+    if month is not None:
+        label, freq = parse_period1(month)
+        if label is None or freq != "M":
+            raise InputError(f"month: expected a calendar month YYYY-MM, got {str(month)[:20]!r}")
+        month = label
+    ws.ensure()
+    with ws.reader() as con:
+        month = month or store.latest_month(con)
+        if month is None:
+            return {"month": None, "expected": 0, "reported": 0, "missing": 0,
+                    "firms": pd.DataFrame(columns=["firm_id", "name", "region", "industry", "metrics", "reports",
+                                                   "submitted_at", "last_month", "reported"]),
+                    "by_month": pd.DataFrame(columns=["month", "firms", "reports"])}
+        firms = store.submission_status(con, month)
+        by_month = store.submissions_by_month(con, month, months)
+    firms["reported"] = firms["reports"] > 0
+    firms["submitted_at"] = firms["submitted_at"].astype(str).str[:19].where(firms["submitted_at"].notna(), None)
+    n = int(firms["reported"].sum())
+    return {"month": month, "expected": len(firms), "reported": n, "missing": len(firms) - n,
+            "firms": firms, "by_month": by_month}
+
+
 __all__ = ["METRICS", "WARNED_METRICS", "import_operating_reports", "monthly_reports",
-           "operating_report_aggregates", "unit_factor", "validate_reports"]
+           "operating_report_aggregates", "report_submissions", "unit_factor", "validate_reports"]

@@ -124,18 +124,18 @@ def _targets(q, list_id: str | None) -> tuple[list[Target], str | None]:
                 "reports (run `induscope demo`, import series or reports, then `monitor watch add`)")
 
 
-def _published(q, indicator: str, region: str, industry: str, basis: str, vintage: str | None
+def _published(q, indicator: str, region: str, industry: str, basis: str, vintage: str | None, subject: str = ""
                ) -> tuple[pd.Series, str] | None:
     for spelling in basis_spellings(basis):
-        rows = fetch_rows(q, indicator, [region], [industry], spelling, vintage)
+        rows = fetch_rows(q, indicator, [region], [industry], spelling, vintage, subject=subject)
         if len(rows):
             s = pd.Series(rows["value"].to_numpy(), index=[canonical(p) for p in rows["period"]], dtype=float)
             return s, str(rows["vintage"].max())
     return None
 
 
-def _levels_basis(q, indicator: str) -> str | None:
-    got = series_store.price_bases(q.con, indicator)
+def _levels_basis(q, indicator: str, subject: str = "") -> str | None:
+    got = series_store.price_bases(q.con, indicator, subject=subject)
     for pref in ("constant", "current", "index_base"):
         for b in got:
             if b.startswith(pref):
@@ -144,25 +144,29 @@ def _levels_basis(q, indicator: str) -> str | None:
 
 
 def growth_series(q, indicator: str, region: str, industry: str, measure: str, vintage: str | None,
-                  cache: dict | None = None) -> tuple[pd.Series, str, str | None]:
+                  cache: dict | None = None, subject: str = "") -> tuple[pd.Series, str, str | None]:
     """The growth the warnings watch: the published rate where stored for exactly this series (what
-    is reported; any spelling of the basis), else derived from the summed levels.
+    is reported; any spelling of the basis), else derived from the summed levels (of ``subject``'s
+    rows only: a park's series is its own, never part of its province's sum).
     Returns (series, basis, vintage). ``cache`` keeps summed levels between the YoY and YTD calls."""
     basis = {"yoy": "growth_yoy_pct", "ytd": "growth_ytd_pct"}[measure]
-    if _has_exact(q, indicator, region, industry):
-        pub = _published(q, indicator, region, industry, basis, vintage)
+    subject = subject or ""
+    where = f"{region}/{industry}" + (f"/{subject}" if subject else "")
+    if _has_exact(q, indicator, region, industry, subject):
+        pub = _published(q, indicator, region, industry, basis, vintage, subject)
         if pub is not None:
             return pub[0], "published", pub[1]
-    lb = _levels_basis(q, indicator)
+    lb = _levels_basis(q, indicator, subject)
     if lb is None:
-        stored = series_store.price_bases(q.con, indicator, region, industry)
+        stored = series_store.price_bases(q.con, indicator, region, industry, subject)
         if not stored:
-            raise NotFoundError(f"no {indicator} series stored for region {region}, industry {industry}")
-        raise NotFoundError(f"{indicator} {region}/{industry}: no {basis} rate and no levels to derive it "
+            raise NotFoundError(f"no {indicator} series stored for region {region}, industry {industry}"
+                                + (f", subject {subject}" if subject else ""))
+        raise NotFoundError(f"{indicator} {where}: no {basis} rate and no levels to derive it "
                             f"(price bases stored: {', '.join(map(str, stored))})")
-    key = (indicator, region, industry, lb, vintage)
+    key = (indicator, region, industry, subject, lb, vintage)
     if cache is None or key not in cache:
-        got = fetch_aggregate(q, indicator, region, industry, lb, vintage)
+        got = fetch_aggregate(q, indicator, region, industry, lb, vintage, subject)
         if cache is not None:
             cache[key] = got
     else:
@@ -202,13 +206,14 @@ def _monitored(q, targets: list[Target], vintage: str | None, include_pmi: bool
         kind = term(t.indicator).kind if term(t.indicator) else "growth"
         if kind == "diffusion":
             rows = pd.DataFrame()
-            for basis in (_levels_basis(q, t.indicator), "diffusion_index", "index", "level"):
+            for basis in (_levels_basis(q, t.indicator, t.subject or ""), "diffusion_index", "index", "level"):
                 if basis:
-                    rows = fetch_rows(q, t.indicator, [region], [industry], basis, vintage)
+                    rows = fetch_rows(q, t.indicator, [region], [industry], basis, vintage, subject=t.subject or "")
                     if len(rows):
                         break
             if rows.empty:
-                notes.append(f"{t.subject_id}: no {t.indicator} series stored for {region}/{industry}")
+                notes.append(f"{t.subject_id}: no {t.indicator} series stored for {region}/{industry}"
+                             + (f"/{t.subject}" if t.subject else ""))
                 continue
             s = pd.Series(rows["value"].to_numpy(), index=[canonical(p) for p in rows["period"]], dtype=float)
             add(t, t.indicator, s, pmi_preset(), str(rows["vintage"].max()),
@@ -216,7 +221,8 @@ def _monitored(q, targets: list[Target], vintage: str | None, include_pmi: bool
             continue
         for measure, rules in (("yoy", growth_yoy_rules()), ("ytd", growth_ytd_rules(t.target))):
             try:
-                s, basis, v = growth_series(q, t.indicator, region, industry, measure, vintage, levels_cache)
+                s, basis, v = growth_series(q, t.indicator, region, industry, measure, vintage, levels_cache,
+                                            subject=t.subject or "")
             except NotFoundError as e:
                 notes.append(f"{t.subject_id} ({measure}): {e}")
                 continue
@@ -249,6 +255,8 @@ def _expected(q, targets: list[Target], series: list[MonitoredSeries], names: di
     for t in targets:
         if t.kind == "enterprise" or (term(t.indicator) and term(t.indicator).kind == "diffusion"):
             continue
+        if t.subject:
+            continue  # the nowcast models region x industry series; a park's own series has none
         pub = by_key.get((t.subject_id, f"{t.indicator}.growth_yoy"))
         if pub is None:
             continue

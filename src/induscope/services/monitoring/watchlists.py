@@ -5,8 +5,9 @@ An item is one of
   industry    a GB/T 4754 division, a section or an aggregate (BCD, C, EQ): nationwide value added
   enterprise  a firm id from the enterprises table or the operating reports
   series      any stored series: indicator (any alias: '工业增加值'), region, industry and an optional
-              subject (a park, a cluster, a key enterprise's index, a city: a free id naming the
-              series), e.g. 'series:value_added/310000/39' or 'series:pmi_manufacturing/000000/C'
+              subject (a park, a cluster, a key enterprise's index, a city: the series' stored
+              ``subject``, whose rows it selects), e.g. 'series:value_added/310000/39' or
+              'series:value_added/310000/C/zj-park=张江园区'
 Items are added in bulk (a list, many 'kind:code' specs, or a file read by the CLI).
 """
 from __future__ import annotations
@@ -21,8 +22,9 @@ from ...core.indicators.vocabulary import canonical_indicator, expected_indicato
 from ...errors import InputError, NotFoundError
 from ...store import Workspace
 from ...store import reports as report_store
+from ...store import series as series_store
 from ...store import watchlists as store
-from ..indicators import _industry_members, _region_members
+from ..indicators import _industry_members, _region_members, check_subject
 
 WATCH_KINDS = ("region", "industry", "enterprise", "series")
 
@@ -110,12 +112,36 @@ def _normalise(con, it: Mapping[str, Any], where: str) -> dict[str, Any]:
         if not reference.is_known_industry(industry):
             raise InputError(f"{where}unknown industry {it.get('industry')!r}: expected a GB/T 4754 code, a "
                              "section or an aggregate (BCD, C, EQ, HT, TOTAL)")
-        subject = str(it.get("subject") or "").strip() or None
+        try:
+            subject = check_subject(it.get("subject")) or None
+        except InputError as e:
+            raise InputError(f"{where}{e}") from None
+        if subject:
+            _check_subject_stored(con, ind, region, industry, subject, where)
         out.update(indicator=ind, region=region, industry=industry, subject=subject,
                    code="/".join([ind, region, industry] + ([subject] if subject else [])))
-        if term(ind) is None and not out["label"]:
-            out["label"] = subject or ind
+        if term(ind) is None and not out["label"] and not subject:
+            out["label"] = ind  # a series of one's own without a subject: named by its indicator
     return out
+
+
+def _check_subject_stored(con, indicator: str, region: str, industry: str, subject: str, where: str) -> None:
+    """A series item naming a subject selects that subject's stored rows: refuse one with none (a typo
+    would otherwise watch nothing and the scan would only say so later)."""
+    regions, industries = [region], [industry]
+    try:
+        regions, industries = _region_members(region), _industry_members(industry)
+    except InputError:
+        pass  # an aggregate without members (HT, TOTAL): the exact series only
+    if series_store.has_subject(con, indicator, region, industry, subject) or \
+            series_store.count_subject_rows(con, indicator, subject, regions, industries):
+        return
+    here = series_store.subjects_of(con, indicator, region)
+    anywhere = here or series_store.subjects_of(con, indicator)
+    hint = (f"subjects stored for {indicator}{' in ' + region if here else ''}: {', '.join(anywhere[:10])}"
+            if anywhere else f"no {indicator} series with a subject is stored")
+    raise NotFoundError(f"{where}no stored {indicator} rows for subject {subject!r} in region {region}, industry "
+                        f"{industry} ({hint}); import the series with a 'subject' column first")
 
 
 def add_watch_items(ws: Workspace, list_id: str, items: Iterable[Mapping[str, Any] | str]) -> dict[str, Any]:

@@ -236,14 +236,15 @@ def _storage_error(e: Exception, path: Path) -> StorageError:
     return StorageError(f"the workspace database cannot be opened: {msg.splitlines()[0]}", where=str(path.parent))
 
 
-def _shared_held_elsewhere(lock: Path) -> bool:
-    """Whether some process holds a shared lock on ``lock`` (a reader waiting for the file)."""
+def _held_elsewhere(lock: Path, probe: int) -> bool:
+    """Whether someone else holds ``lock`` in a way that ``probe`` (a non-blocking flock mode) conflicts
+    with; the probe's own lock, if it got one, is dropped at once by closing."""
     try:
         fd = os.open(lock, os.O_RDONLY)
     except FileNotFoundError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, probe | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
     finally:
@@ -251,12 +252,14 @@ def _shared_held_elsewhere(lock: Path) -> bool:
     return False
 
 
+def _shared_held_elsewhere(lock: Path) -> bool:
+    """Whether some process holds a shared lock on ``lock`` (a reader waiting for the file)."""
+    return _held_elsewhere(lock, fcntl.LOCK_EX)
+
+
 def _lock_held_elsewhere(lock: Path) -> bool:
     """Whether some writer (another process, or another open of the lock) holds ``.writer.lock``."""
-    try:
-        fd = os.open(lock, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
+    return _held_elsewhere(lock, fcntl.LOCK_SH)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -4,8 +4,8 @@ contribution and pull by section; a tile-grid map of the provinces; open alerts 
 Why it is built in two steps: the figures aggregate every province and division of the workspace
 (about 3 s on the demo workspace on a 2-core machine, most of it services.indicators), and the
 page must paint in well under a second (issue 15, measured by bench/bench_dashboard.py). So the
-figures are cached by the data they come from (the datasets catalogue: ids and import times), not by
-the workspace file, which every audit entry and login also changes; and when they are not computed
+figures are cached by the version of the data they come from (the store's data-version stamp: audit entries,
+logins, jobs and reports do not change it), not by the workspace file; and when they are not computed
 yet the page answers at once with its frame and fetches its panels (``?part=panels``, htmx) that
 wait for the computation. The alerts are read live on every view (a few milliseconds), so an alert
 acknowledged on the Monitoring page leaves the overview's counts at once.
@@ -33,13 +33,13 @@ _KEEP = 4
 
 
 def _data_version(ws: Workspace) -> tuple:
-    """What the figures depend on: the workspace and its series datasets (ids and import times); series
-    are only ever written by an import, which writes its datasets row in the same transaction."""
-    from ...services import catalog
+    """What the figures depend on: the workspace and the version of its data other than reports,
+    enterprises, audit, jobs and access (the store's data-version stamp, read without opening DuckDB;
+    the same version the stored figures use). An unknown version gets a key of its own: no reuse."""
+    from ...services.figures import data_version
 
-    ds = catalog.list_datasets(ws)
-    ds = ds[ds["kind"] == "series"]  # importing enterprises or a chain leaves these figures as they are
-    return (str(ws.home), tuple(zip(ds["dataset_id"], ds["imported_at"].astype(str))))
+    v = data_version(ws)
+    return (str(ws.home), ws.data_version().ident, v if v is not None else object())
 
 
 def _compute(ws: Workspace) -> dict[str, Any]:

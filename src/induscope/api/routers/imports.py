@@ -46,7 +46,6 @@ def save_upload(upload: UploadFile, allowed: tuple[str, ...]) -> tuple[FsPath, F
     return folder, target
 
 
-_save = save_upload  # the name the dashboard's import form uses
 
 
 @router.post("/imports/{kind}", operation_id="import_file", response_model=Record,

@@ -11,9 +11,10 @@
 Each vintage is the latest data cut to what had been published on the information date (revisions are
 not available, so this is pseudo- not real-time). Every variant is evaluated on the same vintages and
 reported in ``variants``: the benchmarks (random walk, AR(p) by BIC), the ridge bridge on every
-published indicator, the factor (diffusion-index) regression, the small bridge on hand-picked
-indicators (OLS and Huber), the bridge on a shorter estimation window, the dynamic factor model of
-statsmodels (re-estimated every 12 months), and equal-weight combinations.
+published indicator and the target's release companions (also without the companions, and anchored:
+the small bridge's indicators left unpenalised), the factor (diffusion-index) regression, the small
+bridge on hand-picked indicators (OLS and Huber), the bridge on a shorter estimation window, the
+dynamic factor model of statsmodels (re-estimated every 12 months), and equal-weight combinations.
 
 The headline model is chosen by a rule fixed before looking at the test period: the candidate with
 the lowest RMSE over the FRED-MD validation period 1990-1999 (``SELECTION``). Its 2000-2019 ratio is
@@ -78,17 +79,23 @@ def _progress(label: str):
     return show
 
 
-def _fns(small, start, short_start=None):
+def _fns(small, start, companions=(), short_start=None):
     fns = {
         "random_walk": models.random_walk,
         "ar": lambda v, c, t: models.autoregression(v, c, t, start=start),
-        "bridge": lambda v, c, t: models.bridge(v, c, t, start=start),
+        "bridge": lambda v, c, t: models.bridge(v, c, t, start=start, companions=companions),
         "factor": lambda v, c, t: models.factor(v, c, t, start=start),
         "small_bridge": lambda v, c, t: models.small_bridge(v, c, t, small, start=start),
         "small_bridge_huber": lambda v, c, t: models.small_bridge(v, c, t, small, start=start, robust=True),
     }
+    # the bridge with the small bridge's indicators unpenalised (OLS on them, ridge on the rest)
+    fns["bridge_anchored"] = lambda v, c, t: models.bridge(v, c, t, start=start, companions=companions,
+                                                           anchors=small)
+    if companions:  # the bridge as it was before the release companions joined it
+        fns["bridge_without_companions"] = lambda v, c, t: models.bridge(v, c, t, start=start)
     if short_start is not None:  # the estimation window's choice (FRED-MD: from 1985, the Great Moderation)
-        fns["bridge_short_window"] = lambda v, c, t: models.bridge(v, c, t, start=short_start)
+        fns["bridge_short_window"] = lambda v, c, t: models.bridge(v, c, t, start=short_start,
+                                                                   companions=companions)
     return fns
 
 
@@ -163,7 +170,8 @@ def fred(use_dfm: bool) -> dict:
     panel = fred_md_panel(data, tcodes)
     calendar = ReleaseCalendar({**lags, **{f"{k}_D": v for k, v in lags.items()}})
     periods = list(pd.period_range(VALIDATION[0], TEST[1], freq="M"))
-    fns = _fns(FRED_SMALL, pd.Period("1960-03", "M"), pd.Period("1985-01", "M"))
+    companions = calendar.companions("INDPRO", panel.columns)  # G.17's market groups and capacity use
+    fns = _fns(FRED_SMALL, pd.Period("1960-03", "M"), companions, pd.Period("1985-01", "M"))
     ev, seconds = _run(panel, "INDPRO", calendar, periods, 10, fns, "FRED-MD INDPRO",
                        _dfm(FRED_DFM_SERIES, pd.Period("1985-01", "M")) if use_dfm else None,
                        list(pd.period_range(*TEST, freq="M")))
@@ -175,7 +183,8 @@ def fred(use_dfm: bool) -> dict:
     out = _window(ev, *TEST, headline)
     out.update({"selection": SELECTION, "selected_on_validation": headline,
                 "validation": _window(ev, *VALIDATION, headline), "variants": variants,
-                "small_bridge_indicators": list(FRED_SMALL), "seconds": seconds, "load": load()})
+                "small_bridge_indicators": list(FRED_SMALL), "bridge_companions": companions,
+                "seconds": seconds, "load": load()})
     _print("FRED-MD INDPRO 2000-2019", out)
     return out
 
@@ -188,7 +197,8 @@ def china(use_dfm: bool, headline: str) -> dict:
     calendar = ReleaseCalendar({**lags, "value_added": CHINA_INDICATOR_LAGS["value_added"]})
     start = pd.Period("2008-02", "M")
     periods = [p for p in pd.period_range("2012-02", "2025-04", freq="M") if p.month != 1]
-    fns = _fns(CHINA_SMALL, start)  # no shorter window: the PMI-IVA history starts in 2008
+    # no shorter window (the PMI-IVA history starts in 2008), no companions (the panel has none)
+    fns = _fns(CHINA_SMALL, start, calendar.companions("value_added", panel.columns))
     ev, seconds = _run(panel, "value_added", calendar, periods, 1, fns, "China IVA",
                        _dfm(list(panel.columns), start) if use_dfm else None, periods)
     windows = {"2012_2019": ("2012-02", "2019-12"), "2012_2025": ("2012-02", "2025-04")}

@@ -15,8 +15,17 @@ def test_nowcast_of_a_past_month(client):
     r = client.get("/api/v1/nowcast", params={"period": "2024-06", "day": 1})
     assert r.status_code == 200, r.text
     doc = r.json()
-    assert doc["period"] == "2024-06" and doc["estimates"][0]["model"] == "bridge"
+    assert doc["period"] == "2024-06" and doc["estimates"][0]["model"] == "bridge_anchored"
     assert doc["actual"] is not None
+
+
+def test_nowcast_small_bridge_with_predictors(client):
+    r = client.get("/api/v1/nowcast", params={"period": "2024-06", "model": "small_bridge",
+                                               "predictor": ["pmi_manufacturing"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["estimates"][0]["model"] == "small_bridge"
+    r = client.get("/api/v1/nowcast", params={"period": "2024-06", "model": "small_bridge"})
+    assert r.status_code == 400 and "--predictor" in r.json()["message"]
 
 
 def test_nowcast_bad_inputs_use_the_envelope(client):
@@ -30,7 +39,7 @@ def test_nowcast_bad_inputs_use_the_envelope(client):
 def test_nowcast_evaluation(client):
     r = client.get("/api/v1/nowcast/evaluation", params={"start": "2023-02", "end": "2023-08"})
     assert r.status_code == 200, r.text
-    assert set(r.json()["rmse"]) >= {"bridge", "ar", "random_walk"}
+    assert set(r.json()["rmse"]) >= {"bridge_anchored", "ar", "random_walk"}
     assert client.get("/api/v1/nowcast/evaluation", params={"start": "2000-02", "end": "2023-08"}).status_code == 400
 
 

@@ -14,6 +14,8 @@ from .indicators import _INDICATOR, _INDUSTRY, _REGION, _industry, _region
 
 class Model(str, Enum):
     bridge = "bridge"
+    bridge_anchored = "bridge_anchored"
+    small_bridge = "small_bridge"
     factor = "factor"
     ar = "ar"
     random_walk = "random_walk"
@@ -37,9 +39,14 @@ def nowcast(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGI
                 "published one). A published month is nowcast as it would have been, beside its outcome."),
             day: float = typer.Option(1.0, "--day", help="Information date: days after the end of the month "
                                       "(negative: during it). Decides which releases are out."),
-            model: Model = typer.Option(Model.bridge.value, "--model", "-m", help="bridge (default: ridge on "
-                                        "every published indicator, chosen on a validation period, docs/nowcast.md), "
-                                        "factor, dfm (dynamic factor model), ar, random_walk."),
+            model: Optional[Model] = typer.Option(None, "--model", "-m", help="bridge_anchored (the default, "
+                                                  "chosen on a validation period, docs/nowcast.md: ridge on every "
+                                                  "published indicator with the --anchor series unpenalised), bridge "
+                                                  "(ridge, no anchors), small_bridge (OLS on the --predictor "
+                                                  "series), factor, dfm (dynamic factor model), ar, random_walk. "
+                                                  "With --evaluate: the model evaluated."),
+            anchor: List[str] = typer.Option([], "--anchor", help="Series the anchored bridge leaves unpenalised "
+                                             "(repeat; default: pmi_manufacturing and its monthly change)."),
             predictor: List[str] = typer.Option([], "--predictor", help="Series to use (repeat; default: every "
                                                 "other monthly indicator in the workspace)."),
             lag: List[str] = typer.Option([], "--lag", help="Publication lag NAME=DAYS (repeat); defaults in "
@@ -54,12 +61,14 @@ def nowcast(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGI
     with handle_errors(ctx):
         ws = state(ctx).workspace
         common = dict(region=_region(region), industry=_industry(industry), predictors=predictor or None,
-                      lags=_lags(lag))
+                      lags=_lags(lag), anchors=anchor or None)
+        chosen = model.value if model is not None else svc.DEFAULT_MODEL
         if evaluate is not None:
             start, _, end = evaluate.partition(":")
             require(bool(start and end), f"--evaluate takes START:END, got {evaluate!r}")
             with progress("pseudo-real-time nowcasts", None) as advance:
                 res = svc.evaluate(ws, indicator, start=start, end=end, day=day,
+                                   models_used=tuple(dict.fromkeys((chosen, "ar", "random_walk"))),
                                    progress=lambda done, total: advance(1), **common)
             rows = [{"model": m, "rmse": r, "ratio_vs_ar": res.get("rmse_ratio_vs_ar", {}).get(m),
                      "ratio_vs_random_walk": res.get("rmse_ratio_vs_rw", {}).get(m),
@@ -71,7 +80,7 @@ def nowcast(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGI
             for n in res.get("notes", []):
                 note(ctx, n)
             return
-        rep = svc.nowcast(ws, indicator, period=period, day=day, model=model.value, with_news=news, **common)
+        rep = svc.nowcast(ws, indicator, period=period, day=day, model=chosen, with_news=news, **common)
         title = (f"{indicator} YoY growth nowcast for {rep.period} ({rep.query['region']}/{rep.query['industry']}), "
                  f"information date: day {rep.info_day:g} after the month's end")
         if rep.actual is not None:

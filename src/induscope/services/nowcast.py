@@ -24,11 +24,15 @@ from ..store import Workspace
 from ..store.series import indicator_names, latest_monthly_period
 from . import indicators as ind
 
-MODEL_NAMES = ("bridge", "factor", "ar", "random_walk", "dfm")
+MODEL_NAMES = ("bridge", "bridge_anchored", "small_bridge", "factor", "ar", "random_walk", "dfm")
+#: the anchored bridge's unpenalised indicators when none are given: the manufacturing PMI and its
+#: monthly change, the timely anchor of Chinese industrial output (the benchmark's Chinese anchors)
+DEFAULT_ANCHORS = ("pmi_manufacturing", "pmi_manufacturing_D")
 #: the default model, chosen by the rule of bench/bench_nowcast.py (lowest RMSE over the FRED-MD
 #: validation period 1990-1999, before the 2000-2019 test period; docs/nowcast.md): the ridge bridge
-#: (a test checks it against bench/results/nowcast.json)
-DEFAULT_MODEL = "bridge"
+#: with the anchors unpenalised and the release companions (a test checks it against
+#: bench/results/nowcast.json)
+DEFAULT_MODEL = "bridge_anchored"
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 TARGET = "target"
 
@@ -119,21 +123,56 @@ def _calendar(panel: pd.DataFrame, indicator: str, lags: Mapping[str, float] | N
     return ReleaseCalendar(out)
 
 
-def _model(name: str) -> Callable:
+def anchor_columns(panel: pd.DataFrame, anchors: Sequence[str] | None) -> list[str]:
+    """The panel's columns for the anchored bridge: each named series (a diffusion index with its
+    monthly change), or ``DEFAULT_ANCHORS`` where the panel has them."""
+    if not anchors:
+        return [c for c in DEFAULT_ANCHORS if c in panel.columns]
+    out = []
+    for a in anchors:
+        cols = [c for c in (a, f"{a}_D") if c in panel.columns]
+        if not cols:
+            known = ", ".join(c for c in panel.columns if c != TARGET)
+            raise InputError(f"anchor '{a}' is not among the predictors ({known})")
+        out += cols
+    return out
+
+
+def _model(name: str, cal: ReleaseCalendar | None = None, panel: pd.DataFrame | None = None,
+           anchors: Sequence[str] | None = None) -> Callable:
+    """The model's nowcaster for this panel and calendar: the bridge with the target's release
+    companions (series published with it), anchored or not; the small bridge on every predictor of
+    the panel (the few given with ``predictors``)."""
     if name not in MODEL_NAMES:
         raise InputError(f"model must be one of {', '.join(MODEL_NAMES)}, got {name!r}")
     if name == "dfm":
         return RefittingDFM(spec=DFMSpec(factors=1, factor_orders=2))
+    columns = [] if panel is None else [c for c in panel.columns if c != TARGET]
+    if name in ("bridge", "bridge_anchored"):
+        companions = cal.companions(TARGET, columns) if cal is not None else []
+        fixed = anchor_columns(panel, anchors) if name == "bridge_anchored" and panel is not None else []
+        return lambda v, c, t: models.bridge(v, c, t, companions=companions, anchors=fixed)
+    if name == "small_bridge":
+        return lambda v, c, t: models.small_bridge(v, c, t, columns)
     return models.MODELS[name]
+
+
+def _check_options(model: str, predictors: Sequence[str] | None, anchors: Sequence[str] | None) -> None:
+    _model(model)
+    if anchors and model != "bridge_anchored":
+        raise InputError(f"anchors are the anchored bridge's (--model bridge_anchored), not {model}'s")
+    if model == "small_bridge" and not predictors:
+        raise InputError("the small bridge regresses on a few hand-picked series: name them with "
+                         "--predictor (e.g. --predictor pmi_manufacturing)")
 
 
 def nowcast(ws: Workspace, indicator: str = "value_added", *, region: str = "000000", industry: str = "BCD",
             period: str | None = None, day: float = 1.0, model: str = DEFAULT_MODEL,
             predictors: Sequence[str] | None = None, lags: Mapping[str, float] | None = None,
-            with_news: bool = False) -> NowcastReport:
+            with_news: bool = False, anchors: Sequence[str] | None = None) -> NowcastReport:
     """Nowcast the YoY growth of ``indicator`` for ``period`` as of ``day`` days after its end
     (default: the month after the last published one), with the AR and random-walk benchmarks."""
-    _model(model)
+    _check_options(model, predictors, anchors)
     with ws.session() as s:
         panel, notes = build_panel(s, indicator, region, industry, predictors)
     cal = _calendar(panel, indicator, lags)
@@ -157,7 +196,7 @@ def nowcast(ws: Workspace, indicator: str = "value_added", *, region: str = "000
     for name in dict.fromkeys([model, "ar", "random_walk"]):
         try:
             nc = (dfm_nowcast(fit_dfm(vintage), vintage, TARGET, T) if name == "dfm"
-                  else models.MODELS[name](vintage, TARGET, T))
+                  else _model(name, cal, panel, anchors)(vintage, TARGET, T))
         except ModelError as e:
             detail_notes.append(f"{name}: {e}")
             continue
@@ -201,16 +240,19 @@ def next_month(src: Any, indicator: str, region: str, industry: str, model: str 
         return None
     T = published.index[-1] + 1
     try:
-        return models.MODELS[model](panel.loc[:T], TARGET, T)
+        return _model(model, _calendar(panel, indicator, None), panel)(panel.loc[:T], TARGET, T)
     except ModelError:
         return None
 
 
 def evaluate(ws: Workspace, indicator: str = "value_added", *, region: str = "000000", industry: str = "BCD",
              start: str, end: str, day: float = 1.0, predictors: Sequence[str] | None = None,
-             lags: Mapping[str, float] | None = None, models_used: Sequence[str] = ("bridge", "ar", "random_walk"),
-             progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+             lags: Mapping[str, float] | None = None, models_used: Sequence[str] = (DEFAULT_MODEL, "ar", "random_walk"),
+             progress: Callable[[int, int], None] | None = None,
+             anchors: Sequence[str] | None = None) -> dict[str, Any]:
     """Pseudo-real-time evaluation on the workspace's data between two months (inclusive)."""
+    for m in models_used:
+        _check_options(m, predictors, anchors if m == "bridge_anchored" else None)
     for p in (start, end):
         if not _MONTH.match(p):
             raise InputError(f"months are YYYY-MM, got {p!r}")
@@ -218,7 +260,8 @@ def evaluate(ws: Workspace, indicator: str = "value_added", *, region: str = "00
         panel, notes = build_panel(s, indicator, region, industry, predictors)
     cal = _calendar(panel, indicator, lags)
     periods = list(pd.period_range(start, end, freq="M"))
-    ev = pseudo_real_time(panel, TARGET, cal, periods, {m: _model(m) for m in models_used}, info_day=day,
+    fns = {m: _model(m, cal, panel, anchors) for m in models_used}
+    ev = pseudo_real_time(panel, TARGET, cal, periods, fns, info_day=day,
                           progress=progress)
     out = ev.summary()
     out["notes"] = notes

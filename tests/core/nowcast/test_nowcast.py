@@ -87,6 +87,34 @@ def test_bridge_uses_the_coincident_indicator():
     assert nc.lower < panel.loc[T, "y"] < nc.upper
 
 
+def test_calendar_companions_are_the_series_published_with_the_target():
+    cal = ReleaseCalendar({"ip": 16, "ip_util": 16, "cu": 16, "hours": 5})
+    assert cal.companions("ip", ["ip", "ip_util", "cu", "hours", "unlisted"]) == ["ip_util", "cu"]
+    assert cal.companions("unlisted", ["ip", "cu"]) == []  # the default lag makes no companions
+
+
+def test_bridge_companion_enters_at_the_targets_last_published_month():
+    # y_T = 0.2 + x_T - 0.8 u_{T-1} + e, where u is published with y (its utilities sub-index, say):
+    # at T only u_{T-1} is out, and the target's own lags do not carry it
+    rng = np.random.default_rng(3)
+    n = 240
+    x, u = rng.normal(size=n), rng.normal(size=n)
+    y = 0.2 + x - 0.8 * np.concatenate([[0.0], u[:-1]]) + rng.normal(scale=0.2, size=n)
+    panel = pd.DataFrame({"y": y, "x": x, "u": u}, index=IDX[:n])
+    T = IDX[-1]
+    v = panel.copy()
+    v.loc[T, ["y", "u"]] = np.nan
+    expected = 0.2 + x[-1] - 0.8 * u[-2]
+    with_u = models.bridge(v, "y", T, companions=["u"])
+    without = models.bridge(v, "y", T)
+    assert with_u.detail["companions"] == 1 and without.detail["companions"] == 0
+    assert with_u.value == pytest.approx(expected, abs=0.3)
+    assert abs(with_u.value - expected) < abs(without.value - expected)
+    # a companion not published at the target's last month is left out, not an error
+    v.loc[IDX[-2], "u"] = np.nan
+    assert models.bridge(v, "y", T, companions=["u", "missing"]).detail["companions"] == 0
+
+
 def test_pseudo_real_time_beats_the_benchmarks_when_an_indicator_is_timely():
     panel = _coincident()
     cal = ReleaseCalendar({"y": 16, "x": 5, "z": 5})

@@ -20,14 +20,22 @@ def nowcast(indicator: Annotated[str, Query(max_length=64, pattern=r"^[\w.]+$")]
             industry: Annotated[str, Query(pattern=r"^[A-Za-z0-9_]{1,12}$")] = "BCD",
             period: Month = None,
             day: Annotated[float, Query(ge=-31, le=60, description="information date: days after the month's end")] = 1.0,
-            model: Literal["bridge", "factor", "ar", "random_walk", "dfm"] = "bridge",
+            model: Optional[Literal["bridge", "bridge_anchored", "small_bridge", "factor", "ar", "random_walk",
+                                    "dfm"]] = None,
+            predictor: Annotated[list[Annotated[str, Query(max_length=64, pattern=r"^[\w.]+$")]],
+                                 Query(max_length=20, description="series to use (default: every other "
+                                       "monthly indicator; the small bridge needs them)")] = [],
+            anchor: Annotated[list[Annotated[str, Query(max_length=64, pattern=r"^[\w.]+$")]],
+                              Query(max_length=20, description="the anchored bridge's unpenalised series "
+                                    "(default: pmi_manufacturing and its change)")] = [],
             news: bool = False, ws: Workspace = Depends(workspace)):
     """The nowcast with a 90% interval, the AR and random-walk benchmarks, the data seen (last
     published month of each series) and, with ``news``, the releases that moved it since a month earlier."""
     from ...services import nowcast as svc
 
     return clean(svc.nowcast(ws, indicator, region=region, industry=industry, period=period, day=day,
-                             model=model, with_news=news).to_dict())
+                             model=model or svc.DEFAULT_MODEL, predictors=predictor or None,
+                             anchors=anchor or None, with_news=news).to_dict())
 
 
 @router.get("/nowcast/evaluation", tags=["nowcast"], operation_id="nowcast_evaluation", **ANALYST_RUN)

@@ -57,6 +57,15 @@ class ReleaseCalendar:
         target month itself is out)."""
         return max(0, int(np.ceil((self.lag(series) - info_day) / MONTH_DAYS - 1e-9)))
 
+    def companions(self, target: str, columns) -> list[str]:
+        """The series published with ``target`` (same lag): its own release's other figures, e.g. the
+        market groups and capacity use of the Federal Reserve's G.17, or NBS's output value beside
+        value added. Series the calendar does not list (the default lag) are nobody's companions."""
+        own = self.lags.get(target)
+        if own is None:
+            return []
+        return [c for c in columns if c != target and c in self.lags and float(self.lags[c]) == float(own)]
+
     def vintage(self, panel: pd.DataFrame, target: pd.Period, info_day: float) -> pd.DataFrame:
         """The panel as it stood ``info_day`` days after the end of ``target``: rows after the target
         dropped, values not yet published set to NaN."""

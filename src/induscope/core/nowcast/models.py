@@ -146,12 +146,19 @@ RIDGE_PENALTIES = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
 
 def bridge(vintage: pd.DataFrame, target_col: str, target: pd.Period, ar_lags: int = 2,
            start: pd.Period | None = None, min_coverage: float = 0.95,
-           penalties: tuple[float, ...] = RIDGE_PENALTIES) -> Nowcast:
-    """Shrinkage bridge: y_T on every indicator published for month T and on the last ``ar_lags``
-    published values of y, by ridge regression on standardised data with the penalty chosen by
-    generalised cross-validation. With many correlated indicators (employment, hours, claims,
-    prices, markets) ridge keeps them all and shrinks their weights, where a hand-picked bridge keeps
-    a few. The detail names the indicators that moved the nowcast most (beta_j * z_j)."""
+           penalties: tuple[float, ...] = RIDGE_PENALTIES, companions: Sequence[str] = (),
+           anchors: Sequence[str] = ()) -> Nowcast:
+    """Shrinkage bridge: y_T on every indicator published for month T, on the last ``ar_lags``
+    published values of y and on the last published values of the target's release ``companions``
+    (the series published with it: for US industrial production its market groups, manufacturing,
+    utilities and capacity use, whose own dynamics, e.g. utilities falling back after a cold month,
+    the aggregate's lags do not show), by ridge regression on standardised data with the penalty
+    chosen by generalised cross-validation. With many correlated indicators (employment, hours,
+    claims, prices, markets) ridge keeps them all and shrinks their weights, where a hand-picked
+    bridge keeps a few. ``anchors`` are indicators left unpenalised (a prior that they matter, such
+    as the labour input the Federal Reserve uses for its first IP estimates): OLS on the anchors,
+    ridge on the rest, by partialling the anchors out (Frisch-Waugh) before the ridge. The detail
+    names the indicators that moved the nowcast most (beta_j * z_j)."""
     y = vintage[target_col]
     last, h = _last_published(y, target)
     if h == 0:
@@ -164,35 +171,56 @@ def bridge(vintage: pd.DataFrame, target_col: str, target: pd.Period, ar_lags: i
     X = X.loc[:, X.loc[:target - 1].notna().mean() >= min_coverage]
     lags = {f"{target_col} lag {h + j}": y.shift(h + j) for j in range(ar_lags)
             if np.isfinite(y.get(target - h - j, np.nan))}
-    X = X.assign(**{k: v.reindex(X.index) for k, v in lags.items()})
+    # a companion enters at the target's last published month, h months back, like the target's lag
+    lags.update({f"{c} lag {h}": vintage[c].shift(h) for c in companions
+                 if c in vintage.columns and c != target_col and np.isfinite(vintage[c].get(target - h, np.nan))
+                 and vintage[c].loc[start:target - h][y.loc[start:target - h].notna()].notna().mean()
+                 >= min_coverage})  # coverage over the months the target has (NBS has no Januaries)
+    X = pd.concat([X] + [v.reindex(X.index).rename(k) for k, v in lags.items()], axis=1)
     data = pd.concat([y.reindex(X.index).rename("__y__"), X], axis=1).loc[:target - 1].dropna()
     if len(data) < 24 or X.shape[1] == 0:
         raise ModelError(f"too little history to fit the bridge for {target} ({len(data)} complete months)")
     mu, sd = data.mean(), data.std().replace(0.0, 1.0)
     Z = (data - mu) / sd
-    Zx, zy = Z.drop(columns="__y__").to_numpy(), Z["__y__"].to_numpy()
-    U, S, Vt = np.linalg.svd(Zx, full_matrices=False)
-    Uty = U.T @ zy
+    free = [c for c in anchors if c in X.columns]
+    X = X[free + [c for c in X.columns if c not in free]]  # anchors first: beta = [anchors, penalised]
+    Zx, zy = Z[X.columns].to_numpy(), Z["__y__"].to_numpy()
+    k = len(free)
+    # partial the anchors out (with the constant: the data are centred, so it is only a check)
+    A = np.column_stack([np.ones(len(zy)), Zx[:, :k]])
+    A_pinv = np.linalg.pinv(A)
+    M = np.eye(len(zy)) - A @ A_pinv if k else None
+    Rx, ry = (M @ Zx[:, k:], M @ zy) if k else (Zx, zy)
+    U, S, Vt = np.linalg.svd(Rx, full_matrices=False)
+    Uty = U.T @ ry
     n = len(zy)
     best = None
     for lam in penalties:
         shrink = S ** 2 / (S ** 2 + lam)
-        resid = zy - U @ (shrink * Uty)
-        dof = shrink.sum()
+        resid = ry - U @ (shrink * Uty)
+        dof = shrink.sum() + k
         gcv = float(resid @ resid / n) / (1.0 - dof / n) ** 2
         if best is None or gcv < best[0]:
             best = (gcv, lam, float(resid @ resid) / max(n - dof, 1.0))
     _, lam, s2 = best
-    beta = Vt.T @ ((S / (S ** 2 + lam)) * Uty)
+    beta_pen = Vt.T @ ((S / (S ** 2 + lam)) * Uty)
+    beta_free = (A_pinv @ (zy - Zx[:, k:] @ beta_pen))[1:] if k else np.empty(0)
+    beta = np.concatenate([beta_free, beta_pen])
     x0 = X.loc[target]
-    z0 = ((x0 - mu.drop("__y__")) / sd.drop("__y__")).to_numpy(dtype=float)
+    z0 = ((x0 - mu[X.columns]) / sd[X.columns]).to_numpy(dtype=float)
     point = float(mu["__y__"] + sd["__y__"] * (z0 @ beta))
-    # variance of a new observation: residual variance plus the (ridge) coefficient uncertainty
-    cov = s2 * (Vt.T * (S ** 2 / (S ** 2 + lam) ** 2)) @ Vt
-    var = sd["__y__"] ** 2 * (s2 + float(z0 @ cov @ z0))
+    # variance of a new observation: residual variance plus the coefficient uncertainty (the ridge
+    # part's, and with anchors that of the anchors' OLS given the ridge part, a lower bound)
+    cov_pen = s2 * (Vt.T * (S ** 2 / (S ** 2 + lam) ** 2)) @ Vt
+    var_coef = float(z0[k:] @ cov_pen @ z0[k:])
+    if k:
+        var_coef += s2 * float(z0[:k] @ np.linalg.pinv(A.T @ A)[1:, 1:] @ z0[:k])
+    var = sd["__y__"] ** 2 * (s2 + var_coef)
     pull = pd.Series(sd["__y__"] * beta * z0, index=X.columns)
     top = pull.abs().sort_values(ascending=False).index[:5]
     return _interval("bridge", target, point, var, indicators=int(X.shape[1]) - len(lags), penalty=lam,
+                     companions=sum(not c.startswith(f"{target_col} lag") for c in lags),
+                     anchors=";".join(free),
                      horizon=h, observations=int(n),
                      leading_indicators=";".join(f"{c}:{pull[c]:+.3f}" for c in top))
 

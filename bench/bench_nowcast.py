@@ -12,9 +12,10 @@ Each vintage is the latest data cut to what had been published on the informatio
 not available, so this is pseudo- not real-time). Every variant is evaluated on the same vintages and
 reported in ``variants``: the benchmarks (random walk, AR(p) by BIC), the ridge bridge on every
 published indicator and the target's release companions (also without the companions, and anchored:
-the small bridge's indicators left unpenalised), the factor (diffusion-index) regression, the small
-bridge on hand-picked indicators (OLS and Huber), the bridge on a shorter estimation window, the
-dynamic factor model of statsmodels (re-estimated every 12 months), and equal-weight combinations.
+the small bridge's indicators and the target's history left unpenalised), the factor
+(diffusion-index) regression, the small bridge on hand-picked indicators (OLS and Huber), the bridge
+on a shorter estimation window, the dynamic factor model of statsmodels (re-estimated every 12
+months), and equal-weight combinations.
 
 The headline model is chosen by a rule fixed before looking at the test period: the candidate with
 the lowest RMSE over the FRED-MD validation period 1990-1999 (``SELECTION``). Its 2000-2019 ratio is
@@ -88,9 +89,13 @@ def _fns(small, start, companions=(), short_start=None):
         "small_bridge": lambda v, c, t: models.small_bridge(v, c, t, small, start=start),
         "small_bridge_huber": lambda v, c, t: models.small_bridge(v, c, t, small, start=start, robust=True),
     }
-    # the bridge with the small bridge's indicators unpenalised (OLS on them, ridge on the rest)
+    # the bridge with the small bridge's indicators and the target's own history (its lags and
+    # release companions) unpenalised: OLS on them, ridge on the wide panel of other indicators
     fns["bridge_anchored"] = lambda v, c, t: models.bridge(v, c, t, start=start, companions=companions,
-                                                           anchors=small)
+                                                           anchors=small, anchor_history=True)
+    # the same with only the small bridge's indicators unpenalised
+    fns["bridge_anchored_indicators_only"] = lambda v, c, t: models.bridge(
+        v, c, t, start=start, companions=companions, anchors=small)
     if companions:  # the bridge as it was before the release companions joined it
         fns["bridge_without_companions"] = lambda v, c, t: models.bridge(v, c, t, start=start)
     if short_start is not None:  # the estimation window's choice (FRED-MD: from 1985, the Great Moderation)

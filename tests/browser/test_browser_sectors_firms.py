@@ -85,6 +85,9 @@ def test_a_viewer_opens_a_firms_neighbourhood_and_is_asked_to_log_in_to_run(logg
     assert "firms" in info and "links" in info
     page.locator("#neighbourhood").scroll_into_view_if_needed()
     shot(page, "firms-neighbourhood")
+    # the single-points-of-failure table fits its card (it sat beside its chart and scrolled sideways)
+    box = page.locator("#spof .table-scroll")
+    assert box.count() == 1 and box.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     page.goto(f"{server}/sectors?lang=en", wait_until="networkidle")
     assert page.locator("#ario-login").is_visible() and page.locator("#ario-form").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # 1366x768, no sideways scroll

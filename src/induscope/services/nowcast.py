@@ -151,7 +151,8 @@ def _model(name: str, cal: ReleaseCalendar | None = None, panel: pd.DataFrame | 
     if name in ("bridge", "bridge_anchored"):
         companions = cal.companions(TARGET, columns) if cal is not None else []
         fixed = anchor_columns(panel, anchors) if name == "bridge_anchored" and panel is not None else []
-        return lambda v, c, t: models.bridge(v, c, t, companions=companions, anchors=fixed)
+        return lambda v, c, t: models.bridge(v, c, t, companions=companions, anchors=fixed,
+                                             anchor_history=name == "bridge_anchored")
     if name == "small_bridge":
         return lambda v, c, t: models.small_bridge(v, c, t, columns)
     return models.MODELS[name]

@@ -115,6 +115,25 @@ def test_bridge_companion_enters_at_the_targets_last_published_month():
     assert models.bridge(v, "y", T, companions=["u", "missing"]).detail["companions"] == 0
 
 
+def test_anchors_are_not_shrunk():
+    # under a penalty that shrinks everything, the plain bridge falls back on the mean, while the
+    # anchored one keeps the anchor's OLS coefficient (and the history too, with anchor_history)
+    panel = _coincident()
+    T = IDX[-1]
+    v = panel.copy()
+    v.loc[T, "y"] = np.nan
+    expected = 0.3 + 2.0 * panel.loc[T, "x"]
+    plain = models.bridge(v, "y", T, penalties=(1e9,))
+    anchored = models.bridge(v, "y", T, penalties=(1e9,), anchors=["x", "not_there"])
+    assert abs(plain.value - v["y"].mean()) < 0.05
+    assert anchored.value == pytest.approx(expected, abs=0.3)
+    assert anchored.detail["anchors"] == "x" and anchored.detail["unpenalised"] == 1
+    with_history = models.bridge(v, "y", T, penalties=(1e9,), anchors=["x"], anchor_history=True)
+    assert with_history.detail["unpenalised"] == 3  # x and the target's two lags
+    assert with_history.value == pytest.approx(expected, abs=0.3)
+    assert with_history.lower < panel.loc[T, "y"] < with_history.upper
+
+
 def test_pseudo_real_time_beats_the_benchmarks_when_an_indicator_is_timely():
     panel = _coincident()
     cal = ReleaseCalendar({"y": 16, "x": 5, "z": 5})

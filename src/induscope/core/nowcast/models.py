@@ -147,7 +147,7 @@ RIDGE_PENALTIES = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
 def bridge(vintage: pd.DataFrame, target_col: str, target: pd.Period, ar_lags: int = 2,
            start: pd.Period | None = None, min_coverage: float = 0.95,
            penalties: tuple[float, ...] = RIDGE_PENALTIES, companions: Sequence[str] = (),
-           anchors: Sequence[str] = ()) -> Nowcast:
+           anchors: Sequence[str] = (), anchor_history: bool = False) -> Nowcast:
     """Shrinkage bridge: y_T on every indicator published for month T, on the last ``ar_lags``
     published values of y and on the last published values of the target's release ``companions``
     (the series published with it: for US industrial production its market groups, manufacturing,
@@ -157,8 +157,10 @@ def bridge(vintage: pd.DataFrame, target_col: str, target: pd.Period, ar_lags: i
     claims, prices, markets) ridge keeps them all and shrinks their weights, where a hand-picked
     bridge keeps a few. ``anchors`` are indicators left unpenalised (a prior that they matter, such
     as the labour input the Federal Reserve uses for its first IP estimates): OLS on the anchors,
-    ridge on the rest, by partialling the anchors out (Frisch-Waugh) before the ridge. The detail
-    names the indicators that moved the nowcast most (beta_j * z_j)."""
+    ridge on the rest, by partialling the anchors out (Frisch-Waugh) before the ridge. With
+    ``anchor_history`` the target's own history (its lags and its companions) is left unpenalised as
+    well, so that only the wide panel of other indicators is shrunk. The detail names the indicators
+    that moved the nowcast most (beta_j * z_j)."""
     y = vintage[target_col]
     last, h = _last_published(y, target)
     if h == 0:
@@ -182,7 +184,8 @@ def bridge(vintage: pd.DataFrame, target_col: str, target: pd.Period, ar_lags: i
         raise ModelError(f"too little history to fit the bridge for {target} ({len(data)} complete months)")
     mu, sd = data.mean(), data.std().replace(0.0, 1.0)
     Z = (data - mu) / sd
-    free = [c for c in anchors if c in X.columns]
+    used = [c for c in anchors if c in X.columns]
+    free = used + (list(lags) if anchor_history else [])
     X = X[free + [c for c in X.columns if c not in free]]  # anchors first: beta = [anchors, penalised]
     Zx, zy = Z[X.columns].to_numpy(), Z["__y__"].to_numpy()
     k = len(free)
@@ -220,7 +223,7 @@ def bridge(vintage: pd.DataFrame, target_col: str, target: pd.Period, ar_lags: i
     top = pull.abs().sort_values(ascending=False).index[:5]
     return _interval("bridge", target, point, var, indicators=int(X.shape[1]) - len(lags), penalty=lam,
                      companions=sum(not c.startswith(f"{target_col} lag") for c in lags),
-                     anchors=";".join(free),
+                     anchors=";".join(used), unpenalised=len(free),
                      horizon=h, observations=int(n),
                      leading_indicators=";".join(f"{c}:{pull[c]:+.3f}" for c in top))
 

@@ -107,6 +107,44 @@ def test_good_file_is_imported_and_listed(home):
     assert [e["outcome"] for e in audit["items"]][:3] == ["ok", "invalid", "ok"]
 
 
+def _follow_job(c: TestClient, first) -> str:
+    """Poll the import job's fragment as the page does, until it answers with the result."""
+    import time
+
+    assert first.status_code == 202 and 'id="import-job"' in first.text, first.text
+    job = re.search(r'data-job="(J[0-9a-f]{12})"', first.text).group(1)
+    assert f'hx-get="/data/import/jobs/{job}?lang=en"' in first.text
+    for _ in range(300):
+        r = c.get(f"/data/import/jobs/{job}?lang=en")
+        assert r.status_code == 200, r.text
+        if 'id="import-job"' not in r.text:
+            return r.text
+        time.sleep(0.1)
+    raise AssertionError("the import job did not end")
+
+
+def test_a_big_file_is_imported_by_a_job_the_page_follows(home, tmp_path, monkeypatch):
+    import tempfile
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(uploads))
+    before = catalog.list_datasets(home)
+    with _client(home, "analyst", executor="serial", import_job_bytes=50) as c:
+        done = _follow_job(c, _upload(c, BAD, "bad.csv"))
+        assert 'id="import-failed"' in done  # the problems table, as for a small file
+        rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td><td>(.*?)</td><td>", done)
+        assert ("bad.csv", "2", "period", "2024-13") in rows and ("bad.csv", "2", "value", "abc") in rows
+        assert str(uploads) not in done and "/tmp" not in done
+        assert catalog.list_datasets(home).equals(before)
+        done = _follow_job(c, _upload(c, GOOD, "big.csv", name="big_series"))
+        assert 'id="import-ok"' in done and "big_series" in done and 'hx-swap-oob="true"' in done
+        assert c.get("/data/import/jobs/J000000000000?lang=en").status_code == 404
+        assert c.get("/data/import/jobs/nonsense?lang=en").status_code == 422
+    assert "big_series" in set(catalog.list_datasets(home)["dataset_id"])
+    assert list(uploads.iterdir()) == []  # the uploads are gone once their jobs ended
+
+
 def test_refusals_answer_the_error_envelope_to_other_clients(home):
     c = _client(home, "analyst")
     del c.headers["HX-Request"]

@@ -51,6 +51,7 @@ def server(demo_workspace, tmp_path_factory):
         access.add_user(ws, role, role, password=PASSWORD)
     port = _free_port()
     app = create_app(Settings(home=home))
+    APPS[f"http://127.0.0.1:{port}"] = app
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()
@@ -62,6 +63,23 @@ def server(demo_workspace, tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     th.join(timeout=10)
+
+
+#: the app behind each server URL (the server runs in this process), for a test that changes a setting
+APPS: dict = {}
+
+
+@pytest.fixture
+def server_settings(server):
+    """``server_settings(name=value, ...)``: change the running server's settings for one test."""
+    app = APPS[server]
+    saved = app.state.settings
+
+    def change(**values):
+        app.state.settings = saved.model_copy(update=values)
+
+    yield change
+    app.state.settings = saved
 
 
 @pytest.fixture(scope="session")

@@ -59,6 +59,21 @@ def test_import_bad_then_good_file(logged_in, server):
     assert not _problems(watch, 422), watch.problems
 
 
+def test_a_big_file_is_imported_by_a_job_with_a_progress_bar(logged_in, server, server_settings):
+    server_settings(import_job_bytes=50)  # every upload of this test counts as big
+    page = logged_in("analyst", "en")
+    watch = Watch(page, server, allow_status=(422,))
+    page.goto(f"{server}/data?lang=en", wait_until="networkidle")
+    _upload(page, "firms_big_bad.csv", BAD.replace("T9000", "T9100"), "browser_firms_job")
+    page.wait_for_selector("#import-job progress", state="attached")  # the job's progress, polled
+    page.wait_for_selector("#problems")  # then every problem, as for a small file
+    assert "999999" in page.inner_text("#problems") and "nothing was written" in page.inner_text("#import-result")
+    _upload(page, "firms_big.csv", GOOD.replace("T9000", "T9100"), "browser_firms_job")
+    page.wait_for_selector("#import-ok")
+    assert "browser_firms_job" in page.locator("#datasets tbody tr").first.inner_text()
+    assert not _problems(watch, 422), watch.problems
+
+
 def test_viewer_is_asked_to_log_in_as_analyst_to_import(logged_in, server):
     page = logged_in("viewer", "zh")
     watch = Watch(page, server)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from ..errors import InduscopeError, InputError, NotFoundError
+from ..errors import InduscopeError, InputError, NotFoundError, ValidationError
 from ..store import Workspace
 from ..store import jobs as store
 
@@ -479,6 +479,10 @@ class JobRunner:
                              message="the server stopped while this job ran; submit it again")
             else:
                 store.finish(self.ws, job_id, "cancelled", message="cancelled while running")
+        except ValidationError as exc:
+            # every problem with its file, row, column and value, for a page to show as a table
+            problems = [{**p.to_dict(), "source": os.path.basename(str(p.source))} for p in exc.problems]
+            self._fail(job_id, str(exc)[:2000], {"problems": problems, "total": exc.total})
         except InduscopeError as exc:
             self._fail(job_id, str(exc)[:2000])
         except Exception as exc:  # noqa: BLE001 - the job fails, the server goes on
@@ -527,8 +531,11 @@ class JobRunner:
             result = {**result, "download": link}
         store.finish(self.ws, job_id, "succeeded", result=jsonable(result), progress=1.0, message="done")
 
-    def _fail(self, job_id: str, message: str) -> None:
-        store.finish(self.ws, job_id, "failed", error=message, message="failed")
+    def _fail(self, job_id: str, message: str, detail: dict[str, Any] | None = None) -> None:
+        from .._json import jsonable
+
+        store.finish(self.ws, job_id, "failed", error=message, message="failed",
+                     result=None if detail is None else jsonable(detail))
 
     # -- machinery ---------------------------------------------------------------------------------------
     def _start(self) -> Any:

@@ -4,7 +4,10 @@ The form posts to ``/data/import`` (a page-local write: analyst role, session + 
 which saves the upload under a server-made name exactly as ``POST /api/v1/imports/{kind}`` does and
 calls the same importers as ``induscope import``: the whole file is validated first and every problem
 comes back at once as a table (file, row, column, value, expected) with nothing written. The upload
-size limit (INDUSCOPE_API_MAX_UPLOAD_BYTES) holds in the body guard before anything is read.
+size limit (INDUSCOPE_API_MAX_UPLOAD_BYTES) holds in the body guard before anything is read. A file
+larger than INDUSCOPE_IMPORT_JOB_BYTES is imported by a background job, as the API's big uploads are:
+the page shows its progress (``/data/import/jobs/{id}``, a fragment that polls itself) and then the
+same answer, the new dataset or the problems table.
 """
 from __future__ import annotations
 
@@ -12,15 +15,16 @@ import shutil
 from typing import Annotated, Any, Optional
 
 import pandas as pd
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from ...errors import InduscopeError, InputError, ValidationError
+from ...errors import InduscopeError, InputError, NotFoundError, ValidationError
 from ...store import Workspace
 from ..auth import require
 from .dashboard import _guard, _lang, _paged, _records, _render, strings, templates
 from .deps import workspace
 from .imports import save_upload
+from .jobs import runner
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require("viewer"))])
 #: the import kinds of the form: the API's (routers/imports.py), each with its service function's name
@@ -101,16 +105,53 @@ def import_file(request: Request, kind: Annotated[str, Form(max_length=20)],
             raise InputError(f"kind: expected one of {', '.join(KINDS)}, got {kind[:20]!r}")
         folder, path = save_upload(file, (".csv", ".xlsx"))
         try:
-            out = getattr(svc, KINDS[kind])(ws, path, name=(name or "").strip() or None,
-                                            unit=(unit or "").strip() or None, replace=replace)
+            name, unit = (name or "").strip() or None, (unit or "").strip() or None
+            if path.stat().st_size > request.app.state.settings.import_job_bytes:
+                # a big file: read, checked and written by a background job, followed on the page
+                who = request.state.principal
+                params = {"kind": kind, "file": path.name, "name": name, "unit": unit, "replace": replace}
+                job = runner(request).submit("import", params, who.name, payload={
+                    **params, "path": str(path), "folder": str(folder)})
+                folder = None  # the job owns the upload now and removes it when it ends
+                return _job_fragment(request, ws, job["job_id"], 202)
+            out = getattr(svc, KINDS[kind])(ws, path, name=name, unit=unit, replace=replace)
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
     except InduscopeError as e:
         if request.headers.get("HX-Request") != "true":
             raise  # a client other than the page's htmx: the API's one error envelope
         return _failed(request, scrub, e)
     ds = _datasets(ws)
     return _result(request, {"ok": True, "summary": out, "datasets": _paged_on_data(request, ds)}, 200)
+
+
+@router.get("/data/import/jobs/{job_id}", response_class=HTMLResponse, operation_id="dashboard_import_job")
+def import_job(request: Request, job_id: Annotated[str, Path(pattern=r"^J[0-9a-f]{12}$")],
+               ws: Workspace = Depends(workspace)):
+    """The import job's progress (the fragment polls itself), then its result: the new dataset, or
+    the problems table with nothing written."""
+    return _job_fragment(request, ws, job_id, 200)
+
+
+def _job_fragment(request: Request, ws: Workspace, job_id: str, status: int) -> Response:
+    from ...store import jobs as job_store
+
+    job = job_store.get(ws, job_id)
+    if job is None or job["kind"] != "import":
+        raise NotFoundError(f"no import job {job_id!r}")
+    lang = _lang(request)
+    if job["state"] == "succeeded":
+        ds = _datasets(ws)
+        return _result(request, {"ok": True, "summary": job["result"], "datasets": _paged_on_data(request, ds),
+                                 "job": job}, 200)
+    if job["state"] in ("queued", "running"):
+        return templates.TemplateResponse(request, "dashboard/data_import_job.html",
+                                          {"t": strings(lang), "lang": lang, "job": job}, status_code=status)
+    detail = job["result"] if isinstance(job.get("result"), dict) else {}
+    return _result(request, {"ok": False, "message": job.get("error") or job.get("message") or job["state"],
+                             "problems": detail.get("problems") or [], "total": detail.get("total"),
+                             "job": job}, 200)
 
 
 def _failed(request: Request, scrub: Any, e: InduscopeError) -> Response:

@@ -44,7 +44,8 @@ def test_a_job_runs_reports_progress_and_stores_its_result_and_can_be_cancelled(
                    headers=h)
         assert r.status_code == 202, r.text
         job = r.json()
-        assert job["state"] in ("queued", "running") and job["links"]["result"].endswith("/result")
+        # 202 at once; a short run on a quiet machine may already have finished by the time it is listed
+        assert job["state"] in ("queued", "running", "succeeded") and job["links"]["result"].endswith("/result")
         done = wait_for(c, h, job["job_id"], ("succeeded", "failed"))
         assert done["state"] == "succeeded", done
         assert done["progress"] == 1.0 and done["started_at"] and done["finished_at"] and done["owner"] == "ana"

@@ -38,3 +38,6 @@ def test_nowcast_model_options(demo_workspace):
     assert json.loads(r.stdout)["estimates"][0]["model"] == "small_bridge"
     r = runner.invoke(app, [*base, "--anchor", "pmi_manufacturing", "--model", "bridge"])
     assert r.exit_code == 2 and "anchored bridge" in r.output
+    r = runner.invoke(app, ["--workspace", str(demo_workspace.home), "nowcast", "--evaluate", "2023-02:2023-06",
+                            "--anchor", "pmi_manufacturing", "--model", "factor"])
+    assert r.exit_code == 2 and "anchored bridge" in r.output

@@ -252,6 +252,8 @@ def evaluate(ws: Workspace, indicator: str = "value_added", *, region: str = "00
              progress: Callable[[int, int], None] | None = None,
              anchors: Sequence[str] | None = None) -> dict[str, Any]:
     """Pseudo-real-time evaluation on the workspace's data between two months (inclusive)."""
+    if anchors and "bridge_anchored" not in models_used:
+        raise InputError("anchors are the anchored bridge's: evaluate --model bridge_anchored")
     for m in models_used:
         _check_options(m, predictors, anchors if m == "bridge_anchored" else None)
     for p in (start, end):

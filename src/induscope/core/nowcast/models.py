@@ -192,8 +192,10 @@ def bridge(vintage: pd.DataFrame, target_col: str, target: pd.Period, ar_lags: i
     # partial the anchors out (with the constant: the data are centred, so it is only a check)
     A = np.column_stack([np.ones(len(zy)), Zx[:, :k]])
     A_pinv = np.linalg.pinv(A)
-    M = np.eye(len(zy)) - A @ A_pinv if k else None
-    Rx, ry = (M @ Zx[:, k:], M @ zy) if k else (Zx, zy)
+    if k:  # residuals of the penalised columns and of y on the unpenalised ones (no n x n projector)
+        Rx, ry = Zx[:, k:] - A @ (A_pinv @ Zx[:, k:]), zy - A @ (A_pinv @ zy)
+    else:
+        Rx, ry = Zx, zy
     U, S, Vt = np.linalg.svd(Rx, full_matrices=False)
     Uty = U.T @ ry
     n = len(zy)

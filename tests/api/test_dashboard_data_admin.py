@@ -139,7 +139,8 @@ def test_a_big_file_is_imported_by_a_job_the_page_follows(home, tmp_path, monkey
         assert catalog.list_datasets(home).equals(before)
         done = _follow_job(c, _upload(c, GOOD, "big.csv", name="big_series"))
         assert 'id="import-ok"' in done and "big_series" in done and 'hx-swap-oob="true"' in done
-        assert c.get("/data/import/jobs/J000000000000?lang=en").status_code == 404
+        missing = c.get("/data/import/jobs/J000000000000?lang=en")
+        assert missing.status_code == 404 and 'id="import-failed"' in missing.text
         assert c.get("/data/import/jobs/nonsense?lang=en").status_code == 422
     assert "big_series" in set(catalog.list_datasets(home)["dataset_id"])
     assert list(uploads.iterdir()) == []  # the uploads are gone once their jobs ended

@@ -18,10 +18,11 @@ import pandas as pd
 from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from ...errors import InduscopeError, InputError, NotFoundError, ValidationError
+from ...errors import InduscopeError, InputError, ValidationError
 from ...store import Workspace
 from ..auth import require
 from .dashboard import _guard, _lang, _paged, _records, _render, strings, templates
+from .dashboard_sectors import _job
 from .deps import workspace
 from .imports import save_upload
 from .jobs import runner
@@ -135,12 +136,10 @@ def import_job(request: Request, job_id: Annotated[str, Path(pattern=r"^J[0-9a-f
 
 
 def _job_fragment(request: Request, ws: Workspace, job_id: str, status: int) -> Response:
-    from ...store import jobs as job_store
-
-    job = job_store.get(ws, job_id)
-    if job is None or job["kind"] != "import":
-        raise NotFoundError(f"no import job {job_id!r}")
     lang = _lang(request)
+    job, error = _job(ws, job_id, "import", strings(lang))
+    if job is None:
+        return _result(request, {"ok": False, "message": error, "problems": []}, 404)
     if job["state"] == "succeeded":
         ds = _datasets(ws)
         return _result(request, {"ok": True, "summary": job["result"], "datasets": _paged_on_data(request, ds),

@@ -540,12 +540,7 @@ class Workspace:
                         if root.open("ro"):
                             break
                         root.wait_signal(True)  # a read-write instance elsewhere: ask it to close
-                    if time.monotonic() >= deadline:
-                        raise self._busy("a write is in progress")
-                    if not waited:
-                        waited = True
-                        self._waiting("a write in progress")
-                    root.cond.wait(_POLL)
+                    waited = self._wait_turn(root, deadline, waited, "a write is in progress", "a write in progress")
             finally:
                 root.wait_signal(False)
             root.users += 1
@@ -554,6 +549,16 @@ class Workspace:
             cursor = root.con.cursor()
             root.cursors.add(cursor)
             return cursor
+
+    def _wait_turn(self, root: _Root, deadline: float, waited: bool, busy: str, waiting: str) -> bool:
+        """One turn of a wait for the database (root.cond held): refuse past the deadline, say once
+        what we wait for, then wait a poll interval or until notified. Returns ``waited`` (True)."""
+        if time.monotonic() >= deadline:
+            raise self._busy(busy)
+        if not waited:
+            self._waiting(waiting)
+        root.cond.wait(_POLL)
+        return True
 
     def _acquire_write(self, root: _Root, deadline: float) -> duckdb.DuckDBPyConnection:
         waited = False
@@ -569,12 +574,8 @@ class Workspace:
                     elif root.users == 0:
                         root.close()
                         continue
-                    if time.monotonic() >= deadline:
-                        raise self._busy("readers in another process hold it")
-                    if not waited:
-                        waited = True
-                        self._waiting("readers to finish")
-                    root.cond.wait(_POLL)
+                    waited = self._wait_turn(root, deadline, waited, "readers in another process hold it",
+                                             "readers to finish")
             finally:
                 root.writer_waiting = False
             root.writer = True

@@ -12,7 +12,8 @@ import json
 import math
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Callable
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -42,8 +43,11 @@ TILES = {"230000": (0, 8), "150000": (1, 6), "220000": (1, 8), "650000": (2, 1),
 
 
 @lru_cache(maxsize=2)
-def strings(lang: str) -> dict[str, str]:
-    return json.loads(files("induscope.web").joinpath("static", "i18n", f"{lang}.json").read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def strings(lang: str) -> Mapping[str, str]:
+    """The page labels of a language, read once per process (read-only: every request shares them)."""
+    return MappingProxyType(json.loads(files("induscope.web").joinpath("static", "i18n", f"{lang}.json")
+                                       .read_text(encoding="utf-8")))
 
 
 def _lang(request: Request) -> str:

@@ -91,6 +91,19 @@ def copy_workspace(source: Path, home: Path) -> Path:
     return home
 
 
+def private_workspace(source: Path | None, home: Path):
+    """A workspace of the benchmark's own in ``home``: a copy of ``source``, or the demo built there."""
+    from induscope.services.demo import build_demo_workspace
+    from induscope.store import Workspace
+
+    if source is not None:
+        copy_workspace(Path(source), home)
+        return Workspace(home)
+    ws = Workspace(home)
+    build_demo_workspace(ws)
+    return ws
+
+
 def wait_up(base: str, timeout: float = 120) -> None:
     """Wait until ``base``'s health route answers 200."""
     import urllib.request

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _benchutil import RESULTS, copy_workspace, free_port, load, machine, stop_server, write_json  # noqa: E402
+from _benchutil import RESULTS, free_port, load, machine, private_workspace, stop_server, write_json  # noqa: E402
 
 READS = {
     "/": ("GET", "/", None),
@@ -46,16 +46,9 @@ READS = {
 
 def _prepare(workspace: Path | None, tmp: Path) -> tuple[Path, dict[str, str], str]:
     from induscope.services import access
-    from induscope.services.demo import build_demo_workspace
-    from induscope.store import Workspace
 
     home = tmp / "ws"
-    if workspace is not None:
-        copy_workspace(Path(workspace), home)
-        ws = Workspace(home)
-    else:
-        ws = Workspace(home)
-        build_demo_workspace(ws)
+    ws = private_workspace(workspace, home)
     firm = str(ws.query("SELECT firm_id FROM enterprises ORDER BY firm_id LIMIT 1")["firm_id"][0])
     tokens = {}
     for role in ("viewer", "analyst"):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "bench"))  # the benchmarks' server helpers: one home for them
-from _benchutil import copy_workspace, free_port, stop_server, wait_up  # noqa: E402
+from _benchutil import free_port, private_workspace, stop_server, wait_up  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                  "--disable-component-update", "--disable-sync"]
@@ -53,16 +53,9 @@ BAD_FIRMS = ("firm_id,name,region,industry,revenue,employees,founded\n"
 def _prepare(workspace: Path | None, tmp: Path, password: str) -> Path:
     from induscope.services import access
     from induscope.services import monitoring as mon
-    from induscope.services.demo import build_demo_workspace
-    from induscope.store import Workspace
 
     home = tmp / "ws"
-    if workspace is not None:
-        copy_workspace(Path(workspace), home)
-        ws = Workspace(home)
-    else:
-        ws = Workspace(home)
-        build_demo_workspace(ws)
+    ws = private_workspace(workspace, home)
     mon.scan(ws, history=True)
     if "admin" in set(access.list_users(ws)["name"]):
         access.add_user(ws, "admin", "admin", password=password, replace=True)

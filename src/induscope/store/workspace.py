@@ -66,6 +66,9 @@ from .schema import CURRENT_VERSION, MIGRATIONS
 DB_NAME = "workspace.duckdb"
 DEFAULT_LOCK_TIMEOUT = 30.0
 _POLL = 0.02  # seconds between two attempts while waiting
+# a wait is announced (on_wait) only once it has lasted this long: the probes above hold a lock for
+# microseconds, and a user must not read "waiting for another writer" because of one
+_ANNOUNCE_AFTER = 0.5
 #: an instance nobody in this process used for this long is closed (its watcher thread ends with it):
 #: a server in use keeps its instance, while a process that touched many workspaces (a test session,
 #: a script) does not keep one open instance and one polling thread per workspace for ever
@@ -260,13 +263,6 @@ def _shared_held_elsewhere(lock: Path) -> bool:
 def _lock_held_elsewhere(lock: Path) -> bool:
     """Whether some writer (another process, or another open of the lock) holds ``.writer.lock``."""
     return _held_elsewhere(lock, fcntl.LOCK_SH)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)  # closing drops the shared lock at once
-    return False
 
 
 class Session:
@@ -424,16 +420,17 @@ class Workspace:
         deadline = time.monotonic() + self.lock_timeout
         fd = os.open(self._lock, os.O_CREAT | os.O_RDWR, 0o644)
         try:
-            waited = False
+            announce_at = time.monotonic() + _ANNOUNCE_AFTER
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
-                    if time.monotonic() >= deadline:
+                    now = time.monotonic()
+                    if now >= deadline:
                         raise self._busy("another write is in progress") from None
-                    if not waited:
-                        waited = True
+                    if announce_at is not None and now >= announce_at:
+                        announce_at = None
                         self._waiting("another writer")
                     time.sleep(_POLL)
             root = _root(self.path)
@@ -521,7 +518,7 @@ class Workspace:
 
     def _acquire_read(self, root: _Root) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.lock_timeout
-        waited = False
+        announce_at: float | None = time.monotonic() + _ANNOUNCE_AFTER
         with root.cond:
             try:
                 while True:
@@ -540,7 +537,8 @@ class Workspace:
                         if root.open("ro"):
                             break
                         root.wait_signal(True)  # a read-write instance elsewhere: ask it to close
-                    waited = self._wait_turn(root, deadline, waited, "a write is in progress", "a write in progress")
+                    announce_at = self._wait_turn(root, deadline, announce_at, "a write is in progress",
+                                                  "a write in progress")
             finally:
                 root.wait_signal(False)
             root.users += 1
@@ -550,18 +548,22 @@ class Workspace:
             root.cursors.add(cursor)
             return cursor
 
-    def _wait_turn(self, root: _Root, deadline: float, waited: bool, busy: str, waiting: str) -> bool:
+    def _wait_turn(self, root: _Root, deadline: float, announce_at: float | None, busy: str,
+                   waiting: str) -> float | None:
         """One turn of a wait for the database (root.cond held): refuse past the deadline, say once
-        what we wait for, then wait a poll interval or until notified. Returns ``waited`` (True)."""
-        if time.monotonic() >= deadline:
+        what we wait for (when the wait has lasted, at ``announce_at``), then wait a poll interval or
+        until notified. Returns the next ``announce_at`` (None once said)."""
+        now = time.monotonic()
+        if now >= deadline:
             raise self._busy(busy)
-        if not waited:
+        if announce_at is not None and now >= announce_at:
             self._waiting(waiting)
+            announce_at = None
         root.cond.wait(_POLL)
-        return True
+        return announce_at
 
     def _acquire_write(self, root: _Root, deadline: float) -> duckdb.DuckDBPyConnection:
-        waited = False
+        announce_at: float | None = time.monotonic() + _ANNOUNCE_AFTER
         with root.cond:
             root.writer_waiting = True
             try:
@@ -574,8 +576,8 @@ class Workspace:
                     elif root.users == 0:
                         root.close()
                         continue
-                    waited = self._wait_turn(root, deadline, waited, "readers in another process hold it",
-                                             "readers to finish")
+                    announce_at = self._wait_turn(root, deadline, announce_at,
+                                                  "readers in another process hold it", "readers to finish")
             finally:
                 root.writer_waiting = False
             root.writer = True

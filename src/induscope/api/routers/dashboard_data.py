@@ -114,7 +114,11 @@ def import_file(request: Request, kind: Annotated[str, Form(max_length=20)],
                 job = runner(request).submit("import", params, who.name, payload={
                     **params, "path": str(path), "folder": str(folder)})
                 folder = None  # the job owns the upload now and removes it when it ends
-                return _job_fragment(request, ws, job["job_id"], 202)
+                # always the progress fragment, even if a fast job has ended already: the answer to a
+                # submission must not depend on a race; the fragment's first poll shows the result
+                lang = _lang(request)
+                return templates.TemplateResponse(request, "dashboard/data_import_job.html",
+                                                  {"t": strings(lang), "lang": lang, "job": job}, status_code=202)
             out = getattr(svc, KINDS[kind])(ws, path, name=name, unit=unit, replace=replace)
         finally:
             if folder is not None:
@@ -132,10 +136,10 @@ def import_job(request: Request, job_id: Annotated[str, Path(pattern=r"^J[0-9a-f
                ws: Workspace = Depends(workspace)):
     """The import job's progress (the fragment polls itself), then its result: the new dataset, or
     the problems table with nothing written."""
-    return _job_fragment(request, ws, job_id, 200)
+    return _job_fragment(request, ws, job_id)
 
 
-def _job_fragment(request: Request, ws: Workspace, job_id: str, status: int) -> Response:
+def _job_fragment(request: Request, ws: Workspace, job_id: str) -> Response:
     lang = _lang(request)
     job, error = _job(ws, job_id, "import", strings(lang))
     if job is None:
@@ -146,7 +150,7 @@ def _job_fragment(request: Request, ws: Workspace, job_id: str, status: int) -> 
                                  "job": job}, 200)
     if job["state"] in ("queued", "running"):
         return templates.TemplateResponse(request, "dashboard/data_import_job.html",
-                                          {"t": strings(lang), "lang": lang, "job": job}, status_code=status)
+                                          {"t": strings(lang), "lang": lang, "job": job}, status_code=200)
     detail = job["result"] if isinstance(job.get("result"), dict) else {}
     return _result(request, {"ok": False, "message": job.get("error") or job.get("message") or job["state"],
                              "problems": detail.get("problems") or [], "total": detail.get("total"),

@@ -59,9 +59,12 @@ def test_run_a_batch_sme_evaluation(server, logged_in):
     form.locator("input[name=date]").fill("2025-12-31")
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#smes-batch-summary", timeout=120_000)
+    page.wait_for_load_state("load")  # the whole new page parsed, its scripts run (not just the summary)
     assert "batch=1" in page.url and "region=440000" in page.url
     assert page.locator("#smes-batch table tbody tr").count() == 20  # one page of the batch
-    assert page.locator("#batch-counts canvas").count() == 1  # the tier chart was drawn
+    # the tier chart is drawn once ECharts (loaded after the content) has run: wait for it, not the table
+    page.wait_for_selector("#batch-counts canvas", timeout=30_000)
+    assert page.locator("#batch-counts canvas").count() == 1
     shot(page, "h4-smes-batch-en")
     assert not w.problems, w.problems
     with page.expect_download() as dl:  # (a download ends its navigation: Chromium calls that "aborted")

@@ -88,3 +88,10 @@ def test_region_normaliser_without_nation_and_industry_codes():
     assert reference.normalize_region("全国", allow_nation=False) is None
     assert reference.normalize_industry(7.0) == "07" and reference.normalize_industry(" c3612 ") == "C3612"
     assert reference.region_label("310000") == "310000 上海市 Shanghai"
+
+
+def test_industry_labels_name_divisions_sections_and_aggregates():
+    assert reference.industry_label("39").startswith("39 计算机、通信和其他电子设备制造业 ")
+    assert reference.industry_label("C") == "C 制造业 Manufacturing"
+    assert reference.industry_label("EQ") == "EQ equipment manufacturing (divisions 33-40)"
+    assert reference.industry_label("ZZ") == "ZZ"  # unknown: the code alone

@@ -335,6 +335,13 @@ def region_names() -> dict[str, str]:
     return out
 
 
+def place_label(region: str, industry: str) -> str:
+    """'440000 广东省 Guangdong, 39 计算机、通信... Manufacture of computers, ...' for a table title."""
+    from .. import reference
+
+    return f"{reference.region_label(region)}, {reference.industry_label(industry)}"
+
+
 def industry_names() -> dict[str, str]:
     """GB/T 4754 division and section codes -> 'name_zh / name_en'."""
     from .. import reference

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .common import choices, emit, handle_errors, state
+from .common import choices, emit, handle_errors, place_label, state
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -53,6 +53,7 @@ _SUBJECT = typer.Option("", "--subject", help="A series' own subject as imported
 
 def _growth(ctx: typer.Context, measure: str, indicator: str, region: str, industry: str, vintage: Optional[str],
             start: Optional[str], end: Optional[str], price_basis: Optional[str], subject: str = "") -> None:
+    from ..core.indicators.vocabulary import indicator_label
     from ..services.indicators import indicator_growth
 
     with handle_errors(ctx):
@@ -61,7 +62,8 @@ def _growth(ctx: typer.Context, measure: str, indicator: str, region: str, indus
                                   price_basis=price_basis, start=start, end=end, subject=subject)
         wide = bundle.wide()
         about = f", subject {subject}" if subject else ""
-        emit(ctx, bundle, wide, title=f"{indicator}: growth {measure} (%), region {region}, industry {industry}{about}",
+        where = place_label(_region(region), _industry(industry))
+        emit(ctx, bundle, wide, title=f"{indicator_label(indicator)}: growth {measure} (%), {where}{about}",
              units={c: "%" for c in wide.columns if c != "period"})
 
 

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import emit, handle_errors, note, progress, require, state
+from .common import emit, handle_errors, note, place_label, progress, require, state
 from .indicators import _INDICATOR, _INDUSTRY, _REGION, _industry, _region
 
 
@@ -56,6 +56,7 @@ def nowcast(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGI
             evaluate: Optional[str] = typer.Option(None, "--evaluate", help="START:END (YYYY-MM:YYYY-MM): "
                                                    "pseudo-real-time evaluation instead of one nowcast.")) -> None:
     """Nowcast an indicator's YoY growth (%) before its release, with a 90% interval and benchmarks."""
+    from ..core.indicators.vocabulary import indicator_label
     from ..services import nowcast as svc
 
     with handle_errors(ctx):
@@ -75,13 +76,15 @@ def nowcast(ctx: typer.Context, indicator: str = _INDICATOR, region: str = _REGI
                      "coverage_90": res["coverage_90"].get(m)} for m, r in res["rmse"].items()]
             import pandas as pd
 
-            emit(ctx, res, pd.DataFrame(rows), title=f"{indicator} YoY nowcasts {start}..{end}, "
-                 f"{res['months']} months, day {day:g}", units={"rmse": "pp"})
+            emit(ctx, res, pd.DataFrame(rows), title=f"{indicator_label(indicator)} YoY nowcasts {start}..{end}, "
+                 f"{place_label(common['region'], common['industry'])}, {res['months']} months, day {day:g}",
+                 units={"rmse": "pp"})
             for n in res.get("notes", []):
                 note(ctx, n)
             return
         rep = svc.nowcast(ws, indicator, period=period, day=day, model=chosen, with_news=news, **common)
-        title = (f"{indicator} YoY growth nowcast for {rep.period} ({rep.query['region']}/{rep.query['industry']}), "
+        title = (f"{indicator_label(indicator)} YoY growth nowcast for {rep.period} "
+                 f"({place_label(rep.query['region'], rep.query['industry'])}), "
                  f"information date: day {rep.info_day:g} after the month's end")
         if rep.actual is not None:
             title += f"; published: {rep.actual:.2f}%"

@@ -156,6 +156,16 @@ def region_label(code: str) -> str:
     return code
 
 
+def industry_label(code: str) -> str:
+    """'39' -> '39 计算机、通信和其他电子设备制造业 Manufacture of computers, ...'; a section or an
+    aggregate likewise (the code alone when unknown)."""
+    for table in (gbt4754_divisions(), gbt4754_sections()):
+        t = table.set_index("code")
+        if code in t.index:
+            return f"{code} {t.at[code, 'name_zh']} {t.at[code, 'name_en']}"
+    return f"{code} {INDUSTRY_AGGREGATES.get(code, '')}".strip()
+
+
 def normalize_industry(text: object) -> str:
     """An industry code as stored: stripped, upper-case letters, a lone digit zero-padded (Excel
     drops the zero of '07'), integral floats without '.0'. Whether it is known: ``is_known_industry``."""
@@ -185,5 +195,5 @@ __all__ = [
     "NATION", "INDUSTRY_AGGREGATES", "gbt4754_sections", "gbt4754_divisions", "industrial_divisions",
     "nbs_io42_sectors", "io42_division_concordance", "hightech_manufacturing", "provinces",
     "is_known_region", "is_known_industry", "division_section",
-    "NATION_ALIASES", "normalize_region", "normalize_industry", "region_label",
+    "NATION_ALIASES", "normalize_region", "normalize_industry", "region_label", "industry_label",
 ]

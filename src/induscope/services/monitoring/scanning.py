@@ -51,16 +51,6 @@ class Target:
         return self.region or reference.NATION, self.industry or "BCD"
 
 
-def _industry_name(code: str) -> str:
-    d = reference.gbt4754_divisions().set_index("code")
-    if code in d.index:
-        return f"{code} {d.at[code, 'name_zh']} {d.at[code, 'name_en']}"
-    s = reference.gbt4754_sections().set_index("code")
-    if code in s.index:
-        return f"{code} {s.at[code, 'name_zh']} {s.at[code, 'name_en']}"
-    return f"{code} {reference.INDUSTRY_AGGREGATES.get(code, '')}".strip()
-
-
 def series_name(t: Target, what: str = "") -> str:
     """The watched series' own name: the item's label, else built from its parts."""
     if t.label:
@@ -75,7 +65,7 @@ def series_name(t: Target, what: str = "") -> str:
         if t.kind != "industry" or region != reference.NATION:
             parts.append(reference.region_label(region))
         if t.kind != "region" or industry != "BCD":
-            parts.append(_industry_name(industry))
+            parts.append(reference.industry_label(industry))
         base = " · ".join(parts)
     return f"{base} ({what})" if what else base
 

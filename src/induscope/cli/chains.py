@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import emit, handle_errors, state
+from .common import emit, firm_names, handle_errors, region_names, state, with_names
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -98,7 +98,8 @@ def region(ctx: typer.Context, chain_id: str = _CHAIN,
         emit(ctx, {k: v for k, v in d.items() if k not in ("nodes", "candidates", "buys_from")})
         emit(ctx, r.nodes[["node_id", "name", "status", "local_suppliers", "local_share", "candidates"]])
         if len(r.candidates):
-            emit(ctx, r.candidates.head(20))
+            top20 = with_names(r.candidates.head(20), "firm_id", firm_names(ctx), "firm_name")
+            emit(ctx, with_names(top20, "region", region_names()))
 
 
 @app.command("leader")
@@ -116,10 +117,15 @@ def leader(ctx: typer.Context, chain_id: str = _CHAIN,
         if state(ctx).json:
             emit(ctx, d)
             return
-        emit(ctx, {"leader": v.leader, "suppliers_by_tier": d["suppliers_by_tier"], "smes": d["smes"],
+        names = firm_names(ctx)
+        emit(ctx, {"leader": f"{v.leader} {names.get(v.leader, '')}".strip(),
+                   "suppliers_by_tier": d["suppliers_by_tier"], "smes": d["smes"],
                    "single_points_of_failure": len(v.spofs)})
         if len(v.spofs):
-            emit(ctx, v.spofs.head(20))
+            spofs = v.spofs.head(20)
+            for col in ("supplier", "customer"):
+                spofs = with_names(spofs, col, names)
+            emit(ctx, spofs)
 
 
 @app.command("shock")

@@ -342,6 +342,16 @@ def place_label(region: str, industry: str) -> str:
     return f"{reference.region_label(region)}, {reference.industry_label(industry)}"
 
 
+def firm_names(ctx: typer.Context) -> dict[str, str]:
+    """Firm id -> enterprise name from the workspace's registry ({} when it has none)."""
+    try:
+        from ..store.enterprises import firm_names as stored
+
+        return stored(state(ctx).workspace)
+    except Exception:  # names are a courtesy beside the ids; no names is not an error
+        return {}
+
+
 def industry_names() -> dict[str, str]:
     """GB/T 4754 division and section codes -> 'name_zh / name_en'."""
     from .. import reference

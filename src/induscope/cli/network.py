@@ -12,7 +12,7 @@ from typing import Any, List, Optional
 import typer
 
 from .common import (ENGINE_HELP, EXECUTOR_HELP, SCHEDULER_HELP, WORKERS_HELP, Engine, Executor, choice, choices,
-                     emit, handle_errors, note, progress, state)
+                     emit, firm_names, handle_errors, note, progress, state)
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -63,14 +63,8 @@ def _first_numba_run(engine: str) -> None:
 
 
 def _firm_names(ctx: typer.Context, src: dict[str, Any]) -> dict[str, str]:
-    if src["links"] is not None:
-        return {}
-    try:
-        from ..store.enterprises import firm_names
-
-        return firm_names(state(ctx).workspace)
-    except Exception:  # names are a courtesy; no names is not an error
-        return {}
+    """The registry's names when the network is the workspace's own (files bring no names)."""
+    return {} if src["links"] is not None else firm_names(ctx)
 
 
 def _show(ctx: typer.Context, frame, title: str, names: dict[str, str] | None = None, **kw) -> None:

@@ -42,6 +42,22 @@ def test_region_writes_the_contract_csv(demo_workspace, tmp_path):
     assert set(df["status"]) <= {"present", "thin", "missing"} and "missing" in set(df["status"])
 
 
+def test_leader_and_region_tables_name_the_firms(demo_workspace):
+    """Names beside ids: the registry's enterprise names next to the leader, its single points of
+    failure and the candidates to attract (the CSV and --json keep their columns)."""
+    from induscope.store.enterprises import firm_names
+
+    names = firm_names(demo_workspace)
+    r = run(demo_workspace, "chains", "leader", "ic")
+    assert r.exit_code == 0, r.output
+    leader = json.loads(runner.invoke(app, ["--json", "-w", str(demo_workspace.home), "chains", "leader",
+                                            "ic"]).stdout)["leader"]
+    assert names[leader] in r.output and "supplier_name" in r.output
+    r = run(demo_workspace, "chains", "region", "ic", "--region", "440000")
+    assert r.exit_code == 0, r.output
+    assert "firm_name" in r.output and "region_name" in r.output
+
+
 @pytest.mark.parametrize("args", [["chains", "list"], ["chains", "show", "ic"], ["chains", "assess", "nev"],
                                   ["chains", "region", "nev", "--region", "江苏"], ["chains", "leader", "nev"],
                                   ["chains", "shock", "nev", "--node", "nev08"], ["chains", "rules"],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import typer
 
@@ -46,6 +46,16 @@ def _steps(ctx: typer.Context, what: str) -> Iterator:
         yield on_progress
 
 
+def _import(ctx: typer.Context, run: Callable[..., dict], file: Path, *more: Any, **options: Any) -> None:
+    """One import command's work: the service under a progress bar, its summary (and its notes)."""
+    with handle_errors(ctx):
+        with _steps(ctx, f"importing {file.name}") as on_progress:
+            summary = run(state(ctx).workspace, file, *more, on_progress=on_progress, **options)
+        emit(ctx, summary, {k: v for k, v in _human(summary).items() if k != "notes"})
+        for text in summary.get("notes", []):
+            note(ctx, text)
+
+
 @app.command("io")
 def import_io(
     ctx: typer.Context,
@@ -66,13 +76,8 @@ def import_io(
     """Import an input-output table; rows and columns must balance within --tolerance."""
     from ..services.imports import import_io_table
 
-    with handle_errors(ctx):
-        with _steps(ctx, f"importing {file.name}") as on_progress:
-            summary = import_io_table(state(ctx).workspace, file, layout=layout.value, name=name, year=year,
-                                      unit=unit, tolerance=tolerance, replace=replace,
-                                      encoding=encoding, sheet=sheet, usd_cny=usd_cny,
-                                      on_progress=on_progress)
-        emit(ctx, summary, _human(summary))
+    _import(ctx, import_io_table, file, layout=layout.value, name=name, year=year, unit=unit,
+            tolerance=tolerance, replace=replace, encoding=encoding, sheet=sheet, usd_cny=usd_cny)
 
 
 @app.command("series")
@@ -93,16 +98,10 @@ def import_series(
     usd_cny: Optional[float] = _USD_CNY,
 ) -> None:
     """Import statistical series (monthly, quarterly or annual)."""
-    from ..services.imports import import_series as run
+    from ..services.imports import import_series
 
-    with handle_errors(ctx):
-        with _steps(ctx, f"importing {file.name}") as on_progress:
-            summary = run(state(ctx).workspace, file, name=name, unit=unit, price_basis=price_basis,
-                          vintage=vintage, replace=replace, encoding=encoding, sheet=sheet,
-                          usd_cny=usd_cny, on_progress=on_progress)
-        emit(ctx, summary, {k: v for k, v in _human(summary).items() if k != "notes"})
-        for text in summary.get("notes", []):
-            note(ctx, text)
+    _import(ctx, import_series, file, name=name, unit=unit, price_basis=price_basis, vintage=vintage,
+            replace=replace, encoding=encoding, sheet=sheet, usd_cny=usd_cny)
 
 
 @app.command("enterprises")
@@ -118,13 +117,10 @@ def import_enterprises(
     usd_cny: Optional[float] = _USD_CNY,
 ) -> None:
     """Import enterprises with the attributes the SME rules need."""
-    from ..services.imports import import_enterprises as run
+    from ..services.imports import import_enterprises
 
-    with handle_errors(ctx):
-        with _steps(ctx, f"importing {file.name}") as on_progress:
-            summary = run(state(ctx).workspace, file, name=name, unit=unit, replace=replace,
-                          encoding=encoding, sheet=sheet, usd_cny=usd_cny, on_progress=on_progress)
-        emit(ctx, summary, _human(summary))
+    _import(ctx, import_enterprises, file, name=name, unit=unit, replace=replace, encoding=encoding, sheet=sheet,
+            usd_cny=usd_cny)
 
 
 @app.command("links")
@@ -139,13 +135,10 @@ def import_links(
     usd_cny: Optional[float] = _USD_CNY,
 ) -> None:
     """Import firm-to-firm supply links (both firms must already be in the workspace)."""
-    from ..services.imports import import_supply_links as run
+    from ..services.imports import import_supply_links
 
-    with handle_errors(ctx):
-        with _steps(ctx, f"importing {file.name}") as on_progress:
-            summary = run(state(ctx).workspace, file, name=name, unit=unit, replace=replace,
-                          encoding=encoding, sheet=sheet, usd_cny=usd_cny, on_progress=on_progress)
-        emit(ctx, summary, _human(summary))
+    _import(ctx, import_supply_links, file, name=name, unit=unit, replace=replace, encoding=encoding, sheet=sheet,
+            usd_cny=usd_cny)
 
 
 @app.command("chains")
@@ -159,13 +152,9 @@ def import_chains(
     encoding: str = _ENCODING,
 ) -> None:
     """Import industrial chain definitions (nodes, their order, the firms serving each node)."""
-    from ..services.imports import import_chains as run
+    from ..services.imports import import_chains
 
-    with handle_errors(ctx):
-        with _steps(ctx, f"importing {nodes.name}") as on_progress:
-            summary = run(state(ctx).workspace, nodes, firms, name=name, replace=replace,
-                          encoding=encoding, on_progress=on_progress)
-        emit(ctx, summary, _human(summary))
+    _import(ctx, import_chains, nodes, firms, name=name, replace=replace, encoding=encoding)
 
 
 def _human(summary: dict) -> dict:

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .common import emit, handle_errors, state
+from .common import ENCODING_OPTION, emit, handle_errors, state
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -18,7 +18,7 @@ def import_cmd(ctx: typer.Context,
                members: Optional[Path] = typer.Argument(None, help="Members (.csv): cluster_id, firm_id."),
                name: Optional[str] = typer.Option(None, "--name", help="Dataset id (default: the file stem)."),
                replace: bool = typer.Option(False, "--replace", help="Replace the dataset of that id."),
-               encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of CSV files.")) -> None:
+               encoding: str = ENCODING_OPTION) -> None:
     """Import a cluster registry (advanced-manufacturing and SME characteristic clusters)."""
     with handle_errors(ctx):
         from ..services.clusters import import_clusters

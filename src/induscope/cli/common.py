@@ -335,6 +335,12 @@ def region_names() -> dict[str, str]:
     return out
 
 
+#: the options every command that reads a CSV or XLSX file takes (one reader decodes them all)
+ENCODING_OPTION = typer.Option("utf-8", "--encoding",
+                               help="Text encoding of CSV files: utf-8 (default), gbk, gb18030, or auto.")
+SHEET_OPTION = typer.Option(None, "--sheet", help="Sheet of an .xlsx file (default: the first).")
+
+
 def place_label(region: str, industry: str) -> str:
     """'440000 广东省 Guangdong, 39 计算机、通信... Manufacture of computers, ...' for a table title."""
     from .. import reference

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator, Optional
 
 import typer
 
-from .common import note, choices, emit, handle_errors, progress, state
+from .common import ENCODING_OPTION, SHEET_OPTION, choices, emit, handle_errors, note, progress, state
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -20,9 +20,6 @@ Layout = choices("Layout", "auto", "nbs", "generic")
 
 _NAME = typer.Option(None, "--name", help="Dataset id (default: the file name without suffix).")
 _REPLACE = typer.Option(False, "--replace", help="Overwrite a dataset with the same id (else an error).")
-_ENCODING = typer.Option("utf-8", "--encoding",
-                         help="Text encoding of CSV files: utf-8 (default), gbk, gb18030, or auto.")
-_SHEET = typer.Option(None, "--sheet", help="Sheet of an .xlsx file (default: the first).")
 _USD_CNY = typer.Option(None, "--usd-cny", help="Exchange rate (CNY per USD): converts USD amounts "
                                                 "to 10,000 CNY; without it USD stays USD million.")
 
@@ -69,8 +66,8 @@ def import_io(
     tolerance: float = typer.Option(1e-6, "--tolerance",
                                     help="Relative tolerance of the row and column balances."),
     replace: bool = _REPLACE,
-    encoding: str = _ENCODING,
-    sheet: Optional[str] = _SHEET,
+    encoding: str = ENCODING_OPTION,
+    sheet: Optional[str] = SHEET_OPTION,
     usd_cny: Optional[float] = _USD_CNY,
 ) -> None:
     """Import an input-output table; rows and columns must balance within --tolerance."""
@@ -93,8 +90,8 @@ def import_series(
                                                    "growth_pct, index_prev_year_100, ...)."),
     vintage: Optional[str] = typer.Option(None, "--vintage", help="Data vintage for rows without one."),
     replace: bool = _REPLACE,
-    encoding: str = _ENCODING,
-    sheet: Optional[str] = _SHEET,
+    encoding: str = ENCODING_OPTION,
+    sheet: Optional[str] = SHEET_OPTION,
     usd_cny: Optional[float] = _USD_CNY,
 ) -> None:
     """Import statistical series (monthly, quarterly or annual)."""
@@ -112,8 +109,8 @@ def import_enterprises(
     name: Optional[str] = _NAME,
     unit: Optional[str] = _unit_option("revenue (if the file has no unit column)"),
     replace: bool = _REPLACE,
-    encoding: str = _ENCODING,
-    sheet: Optional[str] = _SHEET,
+    encoding: str = ENCODING_OPTION,
+    sheet: Optional[str] = SHEET_OPTION,
     usd_cny: Optional[float] = _USD_CNY,
 ) -> None:
     """Import enterprises with the attributes the SME rules need."""
@@ -130,8 +127,8 @@ def import_links(
     name: Optional[str] = _NAME,
     unit: Optional[str] = _unit_option("link values (if the file has no unit column)"),
     replace: bool = _REPLACE,
-    encoding: str = _ENCODING,
-    sheet: Optional[str] = _SHEET,
+    encoding: str = ENCODING_OPTION,
+    sheet: Optional[str] = SHEET_OPTION,
     usd_cny: Optional[float] = _USD_CNY,
 ) -> None:
     """Import firm-to-firm supply links (both firms must already be in the workspace)."""
@@ -149,7 +146,7 @@ def import_chains(
                                                      "firm_id, role."),
     name: Optional[str] = _NAME,
     replace: bool = _REPLACE,
-    encoding: str = _ENCODING,
+    encoding: str = ENCODING_OPTION,
 ) -> None:
     """Import industrial chain definitions (nodes, their order, the firms serving each node)."""
     from ..services.imports import import_chains

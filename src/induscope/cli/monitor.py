@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import emit, handle_errors, state
+from .common import ENCODING_OPTION, emit, handle_errors, state
 
 app = typer.Typer(no_args_is_help=True)
 watch_app = typer.Typer(no_args_is_help=True, help="Watch lists of key regions, industries, enterprises and any "
@@ -166,8 +166,7 @@ def report_import(ctx: typer.Context,
                                                         "(default: now, UTC)."),
                   source: Optional[str] = typer.Option(None, "--source", help="Who sent them (default: the file "
                                                        "name)."),
-                  encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding: utf-8, gbk or auto.")
-                  ) -> None:
+                  encoding: str = ENCODING_OPTION) -> None:
     """Validate and store enterprise operating reports; corrections become new vintages."""
     from ..readers.reports import read_reports
     from ..services.monitoring import import_operating_reports

@@ -6,13 +6,15 @@ from typing import List, Optional
 
 import typer
 
-from .common import emit, handle_errors, out_console, state
+from .common import ENCODING_OPTION, SHEET_OPTION, emit, handle_errors, out_console, state
 
 app = typer.Typer(no_args_is_help=True)
 certs_app = typer.Typer(no_args_is_help=True, help="Tier certificates: import, due list, pipeline, revocations, changes.")
 registry_app = typer.Typer(no_args_is_help=True, help="Digital-transformation registry: platforms, 5G projects, 5G factories.")
 app.add_typer(certs_app, name="certs")
 app.add_typer(registry_app, name="registry")
+_DATASET = typer.Option(None, "--dataset", help="Dataset id the rows are recorded under (default: sme_certs_<file "
+                                                "name> or dt_registry_<file name>).")
 
 DATE_HELP = "Evaluation date YYYY-MM-DD: picks the rule set in force (2022-63 to 2026-03-31, 2026-2 from 2026-04-01)."
 
@@ -34,8 +36,8 @@ def evaluate(ctx: typer.Context,
              out: Optional[Path] = typer.Option(None, "--out", help="CSV: one row per enterprise and tier."),
              local_rules: Optional[Path] = typer.Option(None, "--local-rules", help="JSON: the province's local indicators."),
              workspace_firms: bool = typer.Option(False, "--workspace-firms", help="Evaluate the workspace's enterprises instead of a file."),
-             encoding: str = typer.Option("utf-8", "--encoding"),
-             sheet: Optional[str] = typer.Option(None, "--sheet")) -> None:
+             encoding: str = ENCODING_OPTION,
+             sheet: Optional[str] = SHEET_OPTION) -> None:
     """Evaluate every enterprise against the innovative, SRDI and little-giant tiers."""
     from ..services.sme import evaluate_file, evaluate_workspace
 
@@ -64,8 +66,8 @@ def explain(ctx: typer.Context,
             province: Optional[str] = typer.Option(None, "--province"),
             local_rules: Optional[Path] = typer.Option(None, "--local-rules"),
             workspace_firms: bool = typer.Option(False, "--workspace-firms", help="Explain a workspace enterprise."),
-            encoding: str = typer.Option("utf-8", "--encoding"),
-            sheet: Optional[str] = typer.Option(None, "--sheet")) -> None:
+            encoding: str = ENCODING_OPTION,
+            sheet: Optional[str] = SHEET_OPTION) -> None:
     """Print the full explanation: values, bands, points, conditions, direct route, next-tier gaps."""
     from ..services.sme import explain_file, explain_workspace
 
@@ -108,9 +110,9 @@ def digital_level(ctx: typer.Context,
 
 @certs_app.command("import")
 def certs_import(ctx: typer.Context, file: Path = typer.Argument(...),
-                 dataset: Optional[str] = typer.Option(None, "--dataset"),
-                 encoding: str = typer.Option("utf-8", "--encoding"),
-                 sheet: Optional[str] = typer.Option(None, "--sheet")) -> None:
+                 dataset: Optional[str] = _DATASET,
+                 encoding: str = ENCODING_OPTION,
+                 sheet: Optional[str] = SHEET_OPTION) -> None:
     """Import a certificate list (firm_id, tier, issued; optional expires, cert_id, region, ...)."""
     from ..services.sme import import_certificates
 
@@ -183,9 +185,9 @@ def certs_changes(ctx: typer.Context, overdue: bool = typer.Option(False, "--ove
 
 @registry_app.command("import")
 def registry_import(ctx: typer.Context, file: Path = typer.Argument(...),
-                    dataset: Optional[str] = typer.Option(None, "--dataset"),
-                    encoding: str = typer.Option("utf-8", "--encoding"),
-                    sheet: Optional[str] = typer.Option(None, "--sheet")) -> None:
+                    dataset: Optional[str] = _DATASET,
+                    encoding: str = ENCODING_OPTION,
+                    sheet: Optional[str] = SHEET_OPTION) -> None:
     """Import registry items (kind, name, year; optional item_id, firm_id, region, industry, list_name)."""
     from ..services.digital import import_registry
 

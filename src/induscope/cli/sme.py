@@ -13,8 +13,12 @@ certs_app = typer.Typer(no_args_is_help=True, help="Tier certificates: import, d
 registry_app = typer.Typer(no_args_is_help=True, help="Digital-transformation registry: platforms, 5G projects, 5G factories.")
 app.add_typer(certs_app, name="certs")
 app.add_typer(registry_app, name="registry")
-_DATASET = typer.Option(None, "--dataset", help="Dataset id the rows are recorded under (default: sme_certs_<file "
-                                                "name> or dt_registry_<file name>).")
+
+
+def _dataset(prefix: str) -> typer.Option:
+    return typer.Option(None, "--dataset", help=f"Dataset id the rows are recorded under (default: {prefix}_ and "
+                                                "the file name without suffix).")
+
 
 DATE_HELP = "Evaluation date YYYY-MM-DD: picks the rule set in force (2022-63 to 2026-03-31, 2026-2 from 2026-04-01)."
 
@@ -110,7 +114,7 @@ def digital_level(ctx: typer.Context,
 
 @certs_app.command("import")
 def certs_import(ctx: typer.Context, file: Path = typer.Argument(...),
-                 dataset: Optional[str] = _DATASET,
+                 dataset: Optional[str] = _dataset("sme_certs"),
                  encoding: str = ENCODING_OPTION,
                  sheet: Optional[str] = SHEET_OPTION) -> None:
     """Import a certificate list (firm_id, tier, issued; optional expires, cert_id, region, ...)."""
@@ -185,7 +189,7 @@ def certs_changes(ctx: typer.Context, overdue: bool = typer.Option(False, "--ove
 
 @registry_app.command("import")
 def registry_import(ctx: typer.Context, file: Path = typer.Argument(...),
-                    dataset: Optional[str] = _DATASET,
+                    dataset: Optional[str] = _dataset("dt_registry"),
                     encoding: str = ENCODING_OPTION,
                     sheet: Optional[str] = SHEET_OPTION) -> None:
     """Import registry items (kind, name, year; optional item_id, firm_id, region, industry, list_name)."""

@@ -169,6 +169,22 @@ class AuthError(InduscopeError):
     kind = "auth_error"
 
 
+class TooManyAttempts(AuthError):
+    """Too many failed sign-ins from one client address within the window: refused until it passes.
+
+    The API answers 429 with ``Retry-After: retry_after`` seconds."""
+
+    http_status = 429
+    kind = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int):
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "retry_after": self.retry_after}
+
+
 class InduscopeWarning(UserWarning):
     """Something the user should know that does not stop the computation."""
 

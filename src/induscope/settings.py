@@ -43,6 +43,11 @@ class Settings(BaseSettings):
                                       description="largest file upload the API accepts (bytes)")
     api_max_page_size: int = Field(default=5_000, ge=10, description="most rows one API list page returns")
     token_days: int = Field(default=90, ge=1, le=3650, description="default lifetime of a new API token (days)")
+    login_attempts: int = Field(default=10, ge=0, le=10_000, description="failed dashboard sign-ins one client "
+                                "address may make within INDUSCOPE_LOGIN_WINDOW_MINUTES before its sign-ins are "
+                                "refused (429 with Retry-After) until the window has passed; 0 turns this off")
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60, description="the window (minutes) over "
+                                      "which INDUSCOPE_LOGIN_ATTEMPTS failed sign-ins are counted")
     lock_timeout: float = Field(default=30.0, gt=0, le=3600, description="seconds a reader or writer waits "
                                 "for the workspace while another one writes (then: busy, HTTP 503)")
 

@@ -112,7 +112,8 @@ def install_error_handlers(app: FastAPI, scrub: Scrubber) -> None:
             p["value"] = _safe_value(p.get("value"))
             if isinstance(p.get("source"), str):
                 p["source"] = scrub(p["source"])
-        headers = {"Retry-After": str(getattr(exc, "retry_after", 1) or 1)} if exc.http_status == 503 else None
+        headers = ({"Retry-After": str(getattr(exc, "retry_after", 1) or 1)} if exc.http_status in (429, 503)
+                   else None)
         return JSONResponse(body, status_code=exc.http_status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

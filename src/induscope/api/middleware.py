@@ -1,4 +1,5 @@
-"""ASGI guards in front of every route: trusted Host header, body size, strict JSON.
+"""ASGI guards in front of every route: trusted Host header, body size, strict JSON, and the
+browser security headers of every response.
 
 Why our own instead of Starlette's TrustedHostMiddleware: its refusal is a plain-text 400, and every
 response of the app answers in the one error envelope. Why the body is read here: a limit must hold
@@ -142,3 +143,38 @@ class BodyGuardMiddleware:
         await _send_json(send, 413, {"error": "too_large",
                                      "message": f"the request body is larger than this server accepts "
                                                 f"({limit:,} bytes); nothing was read or stored"})
+
+
+#: what a page of this server may load and where it may be shown. Everything is served from the
+#: package ('self'); inline scripts and styles stay allowed because the templates hand their chart data
+#: to ECharts inline (no eval: neither htmx's filters nor eval-based code paths are used); no page may
+#: be framed (clickjacking), post a form elsewhere or load a plugin. ReDoc renders in a blob: worker.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+                           "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+                           "frame-ancestors 'none'")
+SECURITY_HEADERS = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                    (b"x-content-type-options", b"nosniff"),  # a file is never run as what it is not
+                    (b"x-frame-options", b"DENY"),  # frame-ancestors for browsers older than CSP 2
+                    (b"referrer-policy", b"same-origin"),  # a dashboard URL (ids, filters) stays here
+                    (b"cross-origin-opener-policy", b"same-origin")]
+
+
+class SecurityHeadersMiddleware:
+    """Adds SECURITY_HEADERS to every HTTP response (a route's own header of the same name wins)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  *(h for h in SECURITY_HEADERS if h[0] not in present)]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

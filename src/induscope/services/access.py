@@ -20,8 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import AuthError, InputError, NotFoundError
+from ..errors import AuthError, InputError, NotFoundError, TooManyAttempts
 from ..store import Workspace
+from ..store import audit as audit_store
 from ..store import users as store
 
 ROLES = ("viewer", "analyst", "admin", "reporter")
@@ -193,6 +194,20 @@ def login(ws: Workspace, name: str, password: str) -> dict[str, Any]:
     token = f"isc_{token_id}_{secret}"
     return {"user": who.name, "role": who.role, "session": token, "csrf": csrf_token(token),
             "expires_at": expires.isoformat() + "Z"}
+
+
+def check_sign_in_allowed(ws: Workspace, *, remote: str | None, target: str, attempts: int, minutes: int) -> None:
+    """Refuse a sign-in from a client address that failed ``attempts`` times within ``minutes`` (counted
+    in the audit log, so the count holds across restarts and web workers). By address, not by user
+    name: a user's sign-in cannot be locked by someone else guessing at it from elsewhere. Refused
+    attempts do not count, so the refusal lifts when the failures age out (``Retry-After``)."""
+    if not remote or attempts <= 0:
+        return
+    n, oldest = audit_store.recent_failures(ws, action="login", target=target, remote=remote, minutes=minutes)
+    if n >= attempts:
+        wait = minutes * 60 - oldest
+        raise TooManyAttempts(f"too many failed sign-ins from this address ({n} in the last {minutes} min); "
+                              f"try again in {max(1, round(wait / 60))} minute(s)", retry_after=int(wait) + 1)
 
 
 def csrf_token(session: str) -> str:

@@ -45,7 +45,7 @@ def cli_actor(name: str | None = None) -> str:
 
 def outcome_of_status(status: int) -> str:
     """The outcome of an HTTP answer."""
-    return "ok" if status < 400 else "denied" if status in (401, 403) else "invalid" if status < 500 else "error"
+    return "ok" if status < 400 else "denied" if status in (401, 403, 429) else "invalid" if status < 500 else "error"
 
 
 def outcome_of_exit(code: int) -> str:

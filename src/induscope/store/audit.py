@@ -42,3 +42,18 @@ def query(ws: Workspace, *, actor: str | None = None, action: str | None = None,
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["detail"] = frame["detail"].map(lambda v: json.loads(v) if isinstance(v, str) else v)
     return frame, int(total)
+
+
+def recent_failures(ws: Workspace, *, action: str, target: str, remote: str, minutes: int) -> tuple[int, float]:
+    """Attempts of ``action`` on ``target`` from ``remote`` refused for a bad identity (401) within the
+    last ``minutes``: how many, and the age in seconds of the oldest of them (0 when none)."""
+    if not ws.exists():
+        return 0, 0.0
+    with ws.reader() as con:
+        # both sides of the comparison are the database's own clock (at_time's default), never Python's
+        n, age = con.execute(
+            "SELECT count(*), coalesce(epoch(max(CAST(current_timestamp AS TIMESTAMP) - at_time)), 0) "
+            "FROM audit_log WHERE action = ? AND target = ? AND remote = ? AND status = 401 "
+            "AND at_time >= CAST(current_timestamp AS TIMESTAMP) - to_minutes(CAST(? AS BIGINT))",
+            [action, target, remote, int(minutes)]).fetchall()[0]
+    return int(n), float(age)

@@ -13,7 +13,7 @@ from ...services import catalog as svc
 from ...services.access import Principal
 from ...store import Workspace
 from ..auth import CSRF_COOKIE, PUBLIC, REPORTS_READ, SESSION_COOKIE, VIEWER, principal
-from ..schemas import ERRORS, Dataset, Health, Identity, IOTableRow, LoginIn, Page, Record, WorkspaceStatus
+from ..schemas import ERRORS, Dataset, ErrorOut, Health, Identity, IOTableRow, LoginIn, Page, Record, WorkspaceStatus
 
 VIEWER_OR_REPORTER = REPORTS_READ
 from .deps import PagingDep, clean, page, workspace
@@ -62,10 +62,16 @@ def whoami(who: Principal = Depends(principal)):
     return {"name": who.name, "role": who.role, "enterprises": list(who.enterprises), "via": who.via}
 
 
-@router.post("/auth/login", operation_id="login", response_model=Identity, **PUBLIC)
+@router.post("/auth/login", operation_id="login", response_model=Identity, responses={429: {"model": ErrorOut}},
+             **PUBLIC)
 def login(body: LoginIn, request: Request, ws: Workspace = Depends(workspace)):
     """Dashboard sign-in with a user name and password: sets an HttpOnly session cookie (12 hours) and a
-    CSRF cookie whose value the page sends back in ``X-CSRF-Token`` on every write."""
+    CSRF cookie whose value the page sends back in ``X-CSRF-Token`` on every write. A client address
+    with too many failed sign-ins in a short time is refused (429, ``Retry-After``)."""
+    settings = request.app.state.settings
+    access.check_sign_in_allowed(ws, remote=request.client.host if request.client else None,
+                                 target=request.url.path, attempts=settings.login_attempts,
+                                 minutes=settings.login_window_minutes)
     s = access.login(ws, body.name, body.password)
     request.state.principal = access.Principal(s["user"], s["role"], via="session")  # the audit names the user
     r = clean({"name": s["user"], "role": s["role"], "enterprises": [], "via": "session",

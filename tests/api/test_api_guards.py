@@ -44,6 +44,13 @@ def test_every_answer_carries_the_security_headers(home, path):
     assert "frame-ancestors 'none'" in csp and "'unsafe-eval'" not in csp and "http" not in csp
 
 
+def test_hsts_only_over_https(home):
+    plain = make_client(home).get("/api/v1/health")
+    assert "strict-transport-security" not in plain.headers
+    tls = TestClient(create_app(Settings(home=home)), base_url="https://127.0.0.1").get("/api/v1/health")
+    assert tls.status_code == 200 and tls.headers["strict-transport-security"] == "max-age=31536000"
+
+
 def test_a_refusal_before_any_route_carries_them_too(home):
     r = TestClient(create_app(Settings(home=home)), base_url="http://evil.example").get("/api/v1/health")
     assert r.status_code == 400 and r.headers["x-frame-options"] == "DENY"

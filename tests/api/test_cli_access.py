@@ -67,3 +67,63 @@ def test_loopback_names():
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2") and not is_loopback("example.org")
+
+
+def test_serve_checks_its_tls_files_before_starting(tmp_path):
+    ws = tmp_path / "ws"
+    r = run(ws, "serve", "--ssl-certfile", str(tmp_path / "cert.pem"))
+    assert r.exit_code == 2 and "both --ssl-certfile and --ssl-keyfile" in r.output
+    (tmp_path / "cert.pem").write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    (tmp_path / "key.pem").write_text("not a key")
+    r = run(ws, "serve", "--ssl-certfile", str(tmp_path / "cert.pem"), "--ssl-keyfile", str(tmp_path / "nope.pem"))
+    assert r.exit_code == 2 and "no such file: nope.pem" in r.output and str(tmp_path) not in r.output
+    r = run(ws, "serve", "--ssl-certfile", str(tmp_path / "cert.pem"), "--ssl-keyfile", str(tmp_path / "key.pem"))
+    assert r.exit_code == 2 and "key.pem is not a PEM file" in r.output
+    (tmp_path / "key.pem").write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+    r = run(ws, "serve", "--ssl-certfile", str(tmp_path / "cert.pem"), "--ssl-keyfile", str(tmp_path / "key.pem"))
+    assert r.exit_code == 2 and "cannot be used together" in r.output and "Traceback" not in r.output
+
+
+def test_serve_speaks_https_with_hsts_and_secure_cookies(tmp_path):
+    """A real server process over TLS (a throw-away self-signed certificate made with openssl)."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    import pytest
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=localhost"], check=True, capture_output=True)
+    home = tmp_path / "ws"
+    access.add_user(Workspace(home).ensure(), "ana", "analyst", password="a long enough passphrase")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "induscope.cli.main", "-w", str(home), "serve", "--port",
+                             str(port), "--ssl-certfile", str(cert), "--ssl-keyfile", str(key)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        with httpx.Client(base_url=f"https://127.0.0.1:{port}", verify=False, timeout=5) as c:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    r = c.get("/api/v1/health")
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.2)
+            assert r.status_code == 200 and r.headers["strict-transport-security"].startswith("max-age=")
+            r = c.post("/api/v1/auth/login", json={"name": "ana", "password": "a long enough passphrase"})
+            assert r.status_code == 200, r.text
+            assert all("Secure" in v for v in r.headers.get_list("set-cookie"))
+        with pytest.raises(httpx.TransportError):  # plain HTTP is not answered on that port
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5)
+    finally:
+        proc.terminate()
+        proc.wait(30)

@@ -160,8 +160,13 @@ SECURITY_HEADERS = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode(
                     (b"cross-origin-opener-policy", b"same-origin")]
 
 
+#: over HTTPS only: browsers keep to HTTPS for this host for a year (no downgrade to plain HTTP)
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
 class SecurityHeadersMiddleware:
-    """Adds SECURITY_HEADERS to every HTTP response (a route's own header of the same name wins)."""
+    """Adds SECURITY_HEADERS to every HTTP response, and HSTS to those served over HTTPS (a route's
+    own header of the same name wins)."""
 
     def __init__(self, app):
         self.app = app
@@ -170,11 +175,13 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
+        extra = [*SECURITY_HEADERS, HSTS] if scope.get("scheme") == "https" else SECURITY_HEADERS
+
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message = {**message, "headers": [*message.get("headers", []),
-                                                  *(h for h in SECURITY_HEADERS if h[0] not in present)]}
+                                                  *(h for h in extra if h[0] not in present)]}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

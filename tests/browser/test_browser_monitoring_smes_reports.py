@@ -82,7 +82,7 @@ def test_generate_the_report_card_through_the_reports_page(server, logged_in, tm
     form.locator("select[name=lang]").select_option("zh")
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#reports-progress:not([hidden])", timeout=30_000)
-    page.wait_for_function("document.getElementById('reports-progress').dataset.state === 'running'"
+    page.wait_for_function("() => document.getElementById('reports-progress').dataset.state === 'running'"
                            " || document.getElementById('reports-progress').dataset.state === 'succeeded'",
                            timeout=120_000)
     page.wait_for_selector("#reports-download:not([hidden])", timeout=300_000)

@@ -51,7 +51,8 @@ def test_chain_node_click_shows_reasons(server, logged_in):
         return c.convertToPixel({seriesIndex: 0}, [p[0], p[1]]); }""")
     box = page.locator("#graph").bounding_box()
     page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
-    page.wait_for_function("document.getElementById('node-info').textContent.includes('rule')", timeout=10_000)
+    page.wait_for_function("() => document.getElementById('node-info').textContent.includes('rule')",
+                           timeout=10_000)
     assert page.locator("#node-info").inner_text() != before
     assert not w.problems, w.problems
 
@@ -104,7 +105,8 @@ def test_a_page_without_a_session_leads_to_the_login_and_back(server, browser):
     page.fill("input[name=name]", "viewer")
     page.fill("input[name=password]", "wrong password")
     page.click("button[type=submit]")
-    page.wait_for_function("document.getElementById('login-message').textContent.length > 0")
+    # a function, not a bare expression: Playwright evals bare expressions in the page, which the CSP forbids
+    page.wait_for_function("() => document.getElementById('login-message').textContent.length > 0")
     assert "/login" in page.url
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")

@@ -69,8 +69,9 @@ def test_too_many_failed_sign_ins_from_one_address_are_refused_then_lift(home):
     # the count lives in the audit log: a restarted server (a new app) still refuses this address
     assert _sign_in(_client(home, login_attempts=3, login_window_minutes=5), PASSWORD).status_code == 429
     ws = Workspace(home)
-    rows = ws.query("SELECT outcome, status FROM audit_log WHERE action = 'login' AND remote = '203.0.113.7'")
-    assert sorted(map(tuple, rows.values.tolist())) == [("denied", 401)] * 3 + [("denied", 429)] * 2
+    rows = ws.query("SELECT outcome, status, json_extract_string(detail, '$.user') AS who FROM audit_log "
+                    "WHERE action = 'login' AND remote = '203.0.113.7'")
+    assert sorted(map(tuple, rows.values.tolist())) == [("denied", 401, "ana")] * 3 + [("denied", 429, "ana")] * 2
     # the refusal lifts once the failures are older than the window (aged here, not waited for)
     with ws.writer() as con:
         con.execute("UPDATE audit_log SET at_time = at_time - INTERVAL 6 MINUTE")

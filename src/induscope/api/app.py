@@ -81,7 +81,8 @@ class AuditMiddleware:
     def _record(self, scope, method: str, path: str, code: int, writes: bool) -> None:
         from ..services import audit
 
-        principal = (scope.get("state") or {}).get("principal")
+        state = scope.get("state") or {}
+        principal = state.get("principal")
         route = scope.get("route")
         action = getattr(route, "operation_id", None) or f"{method} {path[:200]}"
         if code == 401:
@@ -91,7 +92,7 @@ class AuditMiddleware:
         audit.record(self.ws, action=action, outcome=outcome,
                      actor=getattr(principal, "name", None) or "anonymous",
                      role=getattr(principal, "role", None), target=path[:500],
-                     remote=client[0] if client else None, status=code)
+                     remote=client[0] if client else None, status=code, detail=state.get("audit_detail"))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

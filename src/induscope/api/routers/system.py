@@ -68,6 +68,7 @@ def login(body: LoginIn, request: Request, ws: Workspace = Depends(workspace)):
     """Dashboard sign-in with a user name and password: sets an HttpOnly session cookie (12 hours) and a
     CSRF cookie whose value the page sends back in ``X-CSRF-Token`` on every write. A client address
     with too many failed sign-ins in a short time is refused (429, ``Retry-After``)."""
+    request.state.audit_detail = {"user": body.name}  # whose sign-in it was, refused or not
     settings = request.app.state.settings
     access.check_sign_in_allowed(ws, remote=request.client.host if request.client else None,
                                  target=request.url.path, attempts=settings.login_attempts,

@@ -97,3 +97,16 @@ def test_the_default_allows_a_few_typos(home):
     c = _client(home)
     assert [_sign_in(c, "wrong password!").status_code for _ in range(9)] == [401] * 9
     assert _sign_in(c, PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize("path, status, kind", [("/login", 200, "text/html"), ("/api/v1/health", 200, "application/json"),
+                                                ("/api/v1/no-such-route", 404, "application/json")])
+def test_head_answers_like_get_without_a_body(home, path, status, kind):
+    c = make_client(home)
+    get, head = c.get(path), c.head(path)
+    assert head.status_code == get.status_code == status and head.content == b""
+    assert head.headers["content-type"].startswith(kind) and head.headers["x-frame-options"] == "DENY"
+
+
+def test_head_on_a_route_without_get_is_405(home):
+    assert make_client(home).head(LOGIN).status_code == 405

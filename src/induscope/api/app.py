@@ -19,7 +19,7 @@ from ..settings import Settings
 from ..store import Workspace
 from .cache import ResponseCacheMiddleware
 from .errors import Scrubber, install_error_handlers
-from .middleware import BodyGuardMiddleware, SecurityHeadersMiddleware, TrustedHostMiddleware
+from .middleware import BodyGuardMiddleware, HeadAsGetMiddleware, SecurityHeadersMiddleware, TrustedHostMiddleware
 
 API = "/api/v1"
 OPENAPI_URL = f"{API}/openapi.json"
@@ -166,5 +166,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyGuardMiddleware, max_body=settings.api_max_body_bytes,
                        max_upload=settings.api_max_upload_bytes)
     app.add_middleware(TrustedHostMiddleware, allowed=settings.allowed_hosts.split(","))
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer, refusals included
     return app

@@ -1,5 +1,5 @@
-"""ASGI guards in front of every route: trusted Host header, body size, strict JSON, and the
-browser security headers of every response.
+"""ASGI guards in front of every route: trusted Host header, body size, strict JSON, the browser
+security headers of every response, and HEAD answered as GET without the body.
 
 Why our own instead of Starlette's TrustedHostMiddleware: its refusal is a plain-text 400, and every
 response of the app answers in the one error envelope. Why the body is read here: a limit must hold
@@ -185,3 +185,24 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HeadAsGetMiddleware:
+    """Answers HEAD as the GET of the same URL without its body (FastAPI routes declare GET only, and
+    monitors and link checkers probe with HEAD). A route without GET still answers 405."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message: dict) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

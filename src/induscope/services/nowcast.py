@@ -183,7 +183,8 @@ def nowcast(ws: Workspace, indicator: str = "value_added", *, region: str = "000
         if T > panel.index[-1]:
             raise NotFoundError(f"every month of '{indicator}' up to {published.index[-1]} is published and no "
                                 "predictor reaches further: give --period to nowcast a past month as it "
-                                "would have been")
+                                f"would have been (e.g. --period {published.index[-1]}), or import the "
+                                "indicators published earlier (PMI, power use, ...) for the months after it")
     else:
         if not _MONTH.match(period):
             raise InputError(f"period must be a month YYYY-MM, got {period!r}")

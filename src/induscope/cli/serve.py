@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
-
-import typer
-
 from pathlib import Path
 from typing import Optional
+
+import typer
 
 from .common import handle_errors, note, state
 

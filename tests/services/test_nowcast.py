@@ -30,7 +30,7 @@ def test_a_later_information_date_sees_the_target(demo_workspace):
 
 
 def test_nothing_to_nowcast_says_why(demo_workspace):
-    with pytest.raises(NotFoundError, match="give --period"):
+    with pytest.raises(NotFoundError, match=r"give a period \(--period, or period= in the API\)"):
         svc.nowcast(demo_workspace, "value_added")
 
 

@@ -182,8 +182,9 @@ def nowcast(ws: Workspace, indicator: str = "value_added", *, region: str = "000
         T = published.index[-1] + 1
         if T > panel.index[-1]:
             raise NotFoundError(f"every month of '{indicator}' up to {published.index[-1]} is published and no "
-                                "predictor reaches further: give --period to nowcast a past month as it "
-                                f"would have been (e.g. --period {published.index[-1]}), or import the "
+                                "predictor reaches further: give a period (--period, or period= in the API) to "
+                                f"nowcast a past month as it would have been (e.g. {published.index[-1]}), or "
+                                "import the "
                                 "indicators published earlier (PMI, power use, ...) for the months after it")
     else:
         if not _MONTH.match(period):

@@ -116,9 +116,7 @@ def import_file(request: Request, kind: Annotated[str, Form(max_length=20)],
                 folder = None  # the job owns the upload now and removes it when it ends
                 # always the progress fragment, even if a fast job has ended already: the answer to a
                 # submission must not depend on a race; the fragment's first poll shows the result
-                lang = _lang(request)
-                return templates.TemplateResponse(request, "dashboard/data_import_job.html",
-                                                  {"t": strings(lang), "lang": lang, "job": job}, status_code=202)
+                return _progress(request, job, 202)
             out = getattr(svc, KINDS[kind])(ws, path, name=name, unit=unit, replace=replace)
         finally:
             if folder is not None:
@@ -139,9 +137,15 @@ def import_job(request: Request, job_id: Annotated[str, Path(pattern=r"^J[0-9a-f
     return _job_fragment(request, ws, job_id)
 
 
-def _job_fragment(request: Request, ws: Workspace, job_id: str) -> Response:
+def _progress(request: Request, job: dict[str, Any], status: int) -> Response:
+    """The import job's progress bar, which asks for itself again until the job ends."""
     lang = _lang(request)
-    job, error = _job(ws, job_id, "import", strings(lang))
+    return templates.TemplateResponse(request, "dashboard/data_import_job.html",
+                                      {"t": strings(lang), "lang": lang, "job": job}, status_code=status)
+
+
+def _job_fragment(request: Request, ws: Workspace, job_id: str) -> Response:
+    job, error = _job(ws, job_id, "import", strings(_lang(request)))
     if job is None:
         return _result(request, {"ok": False, "message": error, "problems": []}, 404)
     if job["state"] == "succeeded":
@@ -149,8 +153,7 @@ def _job_fragment(request: Request, ws: Workspace, job_id: str) -> Response:
         return _result(request, {"ok": True, "summary": job["result"], "datasets": _paged_on_data(request, ds),
                                  "job": job}, 200)
     if job["state"] in ("queued", "running"):
-        return templates.TemplateResponse(request, "dashboard/data_import_job.html",
-                                          {"t": strings(lang), "lang": lang, "job": job}, status_code=200)
+        return _progress(request, job, 200)
     detail = job["result"] if isinstance(job.get("result"), dict) else {}
     return _result(request, {"ok": False, "message": job.get("error") or job.get("message") or job["state"],
                              "problems": detail.get("problems") or [], "total": detail.get("total"),
